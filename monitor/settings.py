@@ -1,0 +1,195 @@
+"""Settings for the Monitor platform, read from environment variables.
+
+Local runs work with no configuration at all: SQLite under var/ and a secret key generated
+once and kept in var/secret_key. Production (MONITOR_ENV=production) refuses to start
+without its secrets and is configured so that `monitor check --deploy` passes.
+
+Variables (all documented in README.md, "Configuration"):
+    MONITOR_ENV            development (default) | production
+    DATABASE_URL           e.g. postgres://user@host:5432/db; default sqlite:///var/monitor.sqlite3
+    MONITOR_SECRET_KEY     required in production (or MONITOR_SECRET_KEY_FILE)
+    MONITOR_DEBUG          true/false; default true in development, always false in production
+    MONITOR_ALLOWED_HOSTS  comma-separated; required in production
+    MONITOR_VAR_DIR        where local state lives; default ./var
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from monitor.env import ConfigError, env_bool, env_choice, env_list, env_secret
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _configure() -> dict:
+    env = env_choice("MONITOR_ENV", ("development", "production"), "development")
+    production = env == "production"
+    var_dir = Path(os.environ.get("MONITOR_VAR_DIR") or Path.cwd() / "var").resolve()
+
+    secret_key = env_secret("MONITOR_SECRET_KEY")
+    if production:
+        missing = [
+            name
+            for name, value in (
+                ("MONITOR_SECRET_KEY", secret_key),
+                ("MONITOR_ALLOWED_HOSTS", os.environ.get("MONITOR_ALLOWED_HOSTS", "").strip()),
+                ("DATABASE_URL", os.environ.get("DATABASE_URL", "").strip()),
+            )
+            if not value
+        ]
+        if missing:
+            raise ConfigError(f"MONITOR_ENV=production requires {', '.join(missing)}")
+        if len(secret_key) < 50:
+            raise ConfigError("MONITOR_SECRET_KEY must be at least 50 characters in production")
+    elif not secret_key:
+        secret_key = _local_secret_key(var_dir)
+
+    debug = env_bool("MONITOR_DEBUG", default=not production)
+    if production and debug:
+        raise ConfigError("MONITOR_DEBUG cannot be true when MONITOR_ENV=production")
+
+    allowed_hosts = env_list(
+        "MONITOR_ALLOWED_HOSTS", default=[] if production else ["127.0.0.1", "localhost", "[::1]"]
+    )
+    database_url = os.environ.get("DATABASE_URL", "").strip()
+    if database_url:
+        try:
+            database = dj_database_url.parse(database_url, conn_max_age=60)
+        except Exception as exc:  # dj_database_url raises bare ValueError/KeyError
+            raise ConfigError(f"DATABASE_URL cannot be parsed: {exc}") from exc
+    else:
+        var_dir.mkdir(parents=True, exist_ok=True)
+        database = {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(var_dir / "monitor.sqlite3"),
+        }
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("OPTIONS", {})
+        database["OPTIONS"].update({"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20})
+    return {
+        "env": env,
+        "production": production,
+        "var_dir": var_dir,
+        "secret_key": secret_key,
+        "debug": debug,
+        "allowed_hosts": allowed_hosts,
+        "database": database,
+    }
+
+
+def _local_secret_key(var_dir: Path) -> str:
+    """Generate a key once per checkout and keep it, so sessions survive restarts."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(key)
+    return key
+
+
+try:
+    _cfg = _configure()
+except ConfigError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+
+MONITOR_ENV = _cfg["env"]
+VAR_DIR = _cfg["var_dir"]
+SECRET_KEY = _cfg["secret_key"]
+DEBUG = _cfg["debug"]
+ALLOWED_HOSTS = _cfg["allowed_hosts"]
+DATABASES = {"default": _cfg["database"]}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "monitor.countries",
+    "monitor.treaties",
+    "monitor.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "monitor.urls"
+WSGI_APPLICATION = "monitor.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+if MONITOR_ENV != "production":
+    # WhiteNoise warns about a missing STATIC_ROOT even when it serves from the app folders.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# In development WhiteNoise serves straight from the app folders, so no collectstatic step.
+WHITENOISE_USE_FINDERS = DEBUG or MONITOR_ENV != "production"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if MONITOR_ENV == "production"
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+if MONITOR_ENV == "production":
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("MONITOR_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

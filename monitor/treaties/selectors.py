@@ -1,0 +1,298 @@
+"""Reads of treaty status and obligations. The CLI, the web pages and (later) the API and
+PDFs call these, so they cannot disagree."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from monitor.countries.models import Country
+from monitor.rules import obligations as ob_rules
+from monitor.rules.treaties import (
+    TREATIES,
+    CountMode,
+    Event,
+    EventKind,
+    Status,
+    Timeline,
+    is_counted,
+    status_on,
+    timeline,
+    treaty_rules,
+)
+from monitor.treaties.models import ObligationExtension, ObligationFact, Treaty, TreatyEvent
+
+
+@dataclass(frozen=True)
+class PartyRow:
+    iso3: str
+    name: str
+    status: Status
+    deposit_date: date | None
+    entry_into_force: date | None
+
+    def to_dict(self) -> dict:
+        return {
+            "iso3": self.iso3,
+            "name": self.name,
+            "status": self.status.value,
+            "deposit_date": self.deposit_date.isoformat() if self.deposit_date else None,
+            "entry_into_force": self.entry_into_force.isoformat()
+            if self.entry_into_force
+            else None,
+        }
+
+
+@dataclass(frozen=True)
+class PartiesResult:
+    treaty: str
+    as_of: date
+    mode: CountMode
+    parties: tuple[PartyRow, ...]
+    source: str
+
+    @property
+    def count(self) -> int:
+        return len(self.parties)
+
+    def to_dict(self) -> dict:
+        """The JSON contract of `monitor treaty-status --format json` and the API."""
+        return {
+            "treaty": self.treaty,
+            "as_of": self.as_of.isoformat(),
+            "mode": self.mode.value,
+            "count": self.count,
+            "parties": [p.to_dict() for p in self.parties],
+        }
+
+
+def _events_by_country(treaty: str, iso3: str | None = None) -> dict[str, list[Event]]:
+    qs = TreatyEvent.objects.filter(treaty_id=treaty)
+    if iso3:
+        qs = qs.filter(country_id=iso3)
+    by_country: dict[str, list[Event]] = defaultdict(list)
+    for country_id, kind, day in qs.order_by("date", "id").values_list(
+        "country_id", "kind", "date"
+    ):
+        by_country[country_id].append(Event(EventKind(kind), day))
+    return by_country
+
+
+def treaty_status_rows(*, treaty: str, as_of: date) -> list[tuple[PartyRow, Timeline]]:
+    """Every country with at least one event under `treaty`, with its status on `as_of`."""
+    rules = treaty_rules(treaty)
+    by_country = _events_by_country(treaty)
+    names = dict(Country.objects.filter(iso3__in=by_country).values_list("iso3", "name"))
+    rows = []
+    for iso3, events in by_country.items():
+        status, tl = status_on(rules, events, as_of)
+        rows.append(
+            (
+                PartyRow(
+                    iso3=iso3,
+                    name=names.get(iso3, iso3),
+                    status=status,
+                    deposit_date=tl.deposit,
+                    entry_into_force=tl.eif.date if tl.eif else None,
+                ),
+                tl,
+            )
+        )
+    rows.sort(key=lambda r: r[0].name)
+    return rows
+
+
+def parties_as_of(
+    *, treaty: str, as_of: date, mode: CountMode = CountMode.DEPOSIT
+) -> PartiesResult:
+    """States Parties of `treaty` on `as_of`, counted in `mode`, net of withdrawals."""
+    rows = treaty_status_rows(treaty=treaty, as_of=as_of)
+    source = Treaty.objects.filter(code=treaty).values_list("status_source", flat=True).first()
+    return PartiesResult(
+        treaty=treaty,
+        as_of=as_of,
+        mode=mode,
+        parties=tuple(row for row, _ in rows if is_counted(row.status, mode)),
+        source=source or "",
+    )
+
+
+def country_treaty_timeline(*, iso3: str, treaty: str) -> Timeline:
+    return timeline(treaty_rules(treaty), _events_by_country(treaty, iso3).get(iso3, []))
+
+
+@dataclass(frozen=True)
+class EventView:
+    kind: EventKind
+    date: date
+    source: str
+    source_url: str
+
+    @property
+    def label(self) -> str:
+        return self.kind.label
+
+
+@dataclass(frozen=True)
+class TreatyStatusView:
+    """One country's position under one treaty, with every event and its source."""
+
+    treaty: Treaty
+    status: Status
+    timeline: Timeline
+    events: tuple[EventView, ...]
+    obligations: tuple[ob_rules.Obligation, ...]
+
+    @property
+    def is_bound(self) -> bool:
+        return self.status in {Status.STATE_PARTY, Status.WITHDRAWAL_PENDING}
+
+    def to_dict(self) -> dict:
+        tl = self.timeline
+        return {
+            "treaty": self.treaty.code,
+            "status": self.status.value,
+            "signature_date": _iso(tl.signature),
+            "deposit_date": _iso(tl.deposit),
+            "instrument": tl.deposit_kind.value if tl.deposit_kind else None,
+            "entry_into_force": _iso(tl.eif.date if tl.eif else None),
+            "entry_into_force_basis": tl.eif.basis if tl.eif else None,
+            "withdrawal_notified": _iso(tl.withdrawal_notified),
+            "withdrawal_effective": _iso(tl.withdrawal_effective),
+            "source": self.treaty.status_source,
+        }
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def obligation_to_dict(o: ob_rules.Obligation) -> dict:
+    """The JSON contract of `monitor obligations --format json`."""
+    return {
+        "treaty": o.treaty,
+        "kind": o.kind.value,
+        "due": o.due.isoformat(),
+        "status": o.status.value,
+        "basis": o.basis,
+        "original_due": o.original_due.isoformat(),
+        "met_on": _iso(o.met_on),
+    }
+
+
+def _obligation_inputs(iso3: str, treaties: Sequence[str]) -> tuple[dict, dict]:
+    extensions: dict[str, dict[ob_rules.Kind, list[ob_rules.Extension]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for e in ObligationExtension.objects.filter(country_id=iso3, treaty_id__in=treaties):
+        extensions[e.treaty_id][ob_rules.Kind(e.kind)].append(
+            ob_rules.Extension(
+                new_deadline=e.new_deadline,
+                decided_on=e.decided_on,
+                decided_by=e.decided_by,
+                granted=e.status == ObligationExtension.Status.GRANTED,
+                source=e.source,
+            )
+        )
+    facts: dict[str, dict[ob_rules.Kind, dict]] = defaultdict(lambda: defaultdict(dict))
+    for f in ObligationFact.objects.filter(country_id=iso3, treaty_id__in=treaties):
+        slot = facts[f.treaty_id][ob_rules.Kind(f.kind)]
+        slot.setdefault("source", f.source)
+        if f.fact == ObligationFact.Fact.COMPLETED:
+            slot["completed_on"] = f.date
+        elif f.fact == ObligationFact.Fact.NOT_APPLICABLE:
+            slot["not_applicable"] = True
+        elif f.fact == ObligationFact.Fact.APPLIES:
+            slot["applies"] = True
+        elif f.fact == ObligationFact.Fact.DUE_DATE_OVERRIDE:
+            slot["due_override"] = f.date
+    built = {t: {k: ob_rules.Facts(**v) for k, v in kinds.items()} for t, kinds in facts.items()}
+    return extensions, built
+
+
+def country_treaty_statuses(
+    *, iso3: str, as_of: date, treaties: Sequence[str] | None = None
+) -> list[TreatyStatusView]:
+    """Status and obligations of one country under each treaty, as of `as_of`."""
+    codes = list(treaties or TREATIES)
+    treaty_objs = {t.code: t for t in Treaty.objects.filter(code__in=codes)}
+    events = defaultdict(list)
+    for e in TreatyEvent.objects.filter(country_id=iso3, treaty_id__in=codes).order_by(
+        "date", "id"
+    ):
+        events[e.treaty_id].append(EventView(EventKind(e.kind), e.date, e.source, e.source_url))
+    extensions, facts = _obligation_inputs(iso3, codes)
+    views = []
+    for code in codes:
+        if code not in treaty_objs:
+            continue
+        rules = TREATIES[code]
+        evs = events.get(code, [])
+        status, tl = status_on(rules, [Event(e.kind, e.date) for e in evs], as_of)
+        obligations = ob_rules.obligations_for(
+            rules, status, tl, as_of, extensions=extensions.get(code), facts=facts.get(code)
+        )
+        views.append(
+            TreatyStatusView(treaty_objs[code], status, tl, tuple(evs), tuple(obligations))
+        )
+    return views
+
+
+def obligations_for_country(
+    *, iso3: str, as_of: date, treaty: str | None = None
+) -> list[ob_rules.Obligation]:
+    views = country_treaty_statuses(iso3=iso3, as_of=as_of, treaties=[treaty] if treaty else None)
+    obligations = [o for v in views for o in v.obligations]
+    return sorted(obligations, key=lambda o: (o.due, o.treaty, o.kind.value))
+
+
+@dataclass(frozen=True)
+class CountrySummary:
+    country: Country
+    as_of: date
+    treaties: tuple[TreatyStatusView, ...]
+
+    def to_dict(self) -> dict:
+        c = self.country
+        return {
+            "iso3": c.iso3,
+            "iso2": c.iso2,
+            "name": c.name,
+            "kind": c.kind,
+            "region": c.region,
+            "subregion": c.subregion,
+            "as_of": self.as_of.isoformat(),
+            "treaties": [
+                {**v.to_dict(), "obligations": [obligation_to_dict(o) for o in v.obligations]}
+                for v in self.treaties
+            ],
+        }
+
+
+def country_summary(*, iso3: str, as_of: date) -> CountrySummary:
+    """Everything the country page and `monitor country` show. Raises Country.DoesNotExist."""
+    country = Country.objects.get(iso3=iso3.upper())
+    return CountrySummary(
+        country=country,
+        as_of=as_of,
+        treaties=tuple(country_treaty_statuses(iso3=country.iso3, as_of=as_of)),
+    )
+
+
+def treaty_overview(*, as_of: date) -> list[dict]:
+    """Counts per treaty in both modes, with the source of the depositary record."""
+    result = []
+    for treaty in Treaty.objects.all():
+        rows = treaty_status_rows(treaty=treaty.code, as_of=as_of)
+        result.append(
+            {
+                "treaty": treaty,
+                "deposit": sum(1 for r, _ in rows if is_counted(r.status, CountMode.DEPOSIT)),
+                "in_force": sum(1 for r, _ in rows if is_counted(r.status, CountMode.IN_FORCE)),
+                "signatories": sum(1 for r, _ in rows if r.status is Status.SIGNATORY),
+                "withdrawn": sum(1 for r, _ in rows if r.status is Status.WITHDRAWN),
+            }
+        )
+    return result

@@ -1,0 +1,37 @@
+"""Template helpers for the public pages: dates that are readable and machine-readable."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import template
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.filter
+def long_date(value: date | None) -> str:
+    """1 March 1999."""
+    return date_format(value, "j F Y") if value else ""
+
+
+@register.filter
+def time_tag(value: date | None) -> str:
+    """<time datetime="1999-03-01">1 March 1999</time>; empty for no date."""
+    if not value:
+        return ""
+    return format_html('<time datetime="{}">{}</time>', value.isoformat(), long_date(value))
+
+
+@register.filter
+def css_token(value: object) -> str:
+    """An enum value as a CSS class fragment: "n/a" -> "n-a", "state_party" -> "state-party"."""
+    return "".join(c if c.isalnum() else "-" for c in str(getattr(value, "value", value)))
+
+
+@register.filter
+def status_dates(overview) -> list[date]:
+    """Distinct "status as at" dates of the depositary records behind a treaty overview."""
+    return sorted({row["treaty"].status_as_at for row in overview if row["treaty"].status_as_at})
