@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "monitor.countries",
     "monitor.treaties",
+    "monitor.research",
     "monitor.web",
 ]
 

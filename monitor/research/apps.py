@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ResearchConfig(AppConfig):
+    name = "monitor.research"
+    label = "research"
+    verbose_name = "Research database"
