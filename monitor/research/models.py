@@ -337,3 +337,55 @@ class SupportFigure(Record):
     kind = models.CharField(max_length=14, choices=Kind.choices)
     thematic_area = models.CharField(max_length=60, blank=True, help_text="Empty: all areas.")
     amount_usd = models.DecimalField(max_digits=16, decimal_places=2)
+
+
+class CasualtyRollup(models.Model):
+    """Casualty counts per (edition, source, country, data year), derived from CasualtyRecord.
+
+    Never edited by hand: the rows of an (edition, source) are deleted and recomputed from
+    its CasualtyRecord rows by `aggregates.casualty_rollup_refresh`, which the loaders call
+    in the same transaction as the records they write. Fields as in CasualtyAggregate's
+    breakdowns; every breakdown sums to `total`. A null country is a global figure.
+    """
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="+")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
+    country = models.ForeignKey(
+        "countries.Country", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    data_year = models.PositiveSmallIntegerField()
+    total = models.PositiveIntegerField()
+    killed = models.PositiveIntegerField()
+    injured = models.PositiveIntegerField()
+    outcome_unknown = models.PositiveIntegerField()
+    civilian = models.PositiveIntegerField()
+    military = models.PositiveIntegerField()
+    deminer = models.PositiveIntegerField()
+    status_unknown = models.PositiveIntegerField()
+    child = models.PositiveIntegerField()
+    adult = models.PositiveIntegerField()
+    age_unknown = models.PositiveIntegerField()
+    female = models.PositiveIntegerField()
+    male = models.PositiveIntegerField()
+    sex_unknown = models.PositiveIntegerField()
+    ap_mine = models.PositiveIntegerField()
+    improvised_mine = models.PositiveIntegerField()
+    av_mine = models.PositiveIntegerField()
+    unspecified_mine = models.PositiveIntegerField()
+    cmr = models.PositiveIntegerField()
+    other_erw = models.PositiveIntegerField()
+    device_unknown = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "source", "country", "data_year"],
+                name="research_casualtyrollup_unique",
+            ),
+            # NULLs are distinct in a unique constraint: global rows need their own.
+            models.UniqueConstraint(
+                fields=["edition", "source", "data_year"],
+                condition=models.Q(country__isnull=True),
+                name="research_casualtyrollup_unique_global",
+            ),
+        ]

@@ -97,12 +97,10 @@ def record_upsert(*, theme: Theme, values: dict) -> UpsertResult:
     for name, value in list(data.items()):
         if value is None:
             field = model._meta.get_field(name)
-            if not field.null and field.get_internal_type() in ("CharField", "TextField"):
-                data[name] = ""
-            elif not field.null and field.has_default():
+            if not field.null and field.has_default():
                 data[name] = field.get_default()
-            elif name == "preferred":
-                data[name] = False
+            elif not field.null and field.get_internal_type() in ("CharField", "TextField"):
+                data[name] = ""
     key_fields = list(theme.key) + (["edition"] if theme.edition_bound else [])
     lookup = {k: data.get(k) for k in key_fields}
     with transaction.atomic():

@@ -101,11 +101,20 @@ class ExtensionError(ValueError):
 
 @dataclass(frozen=True)
 class Extension:
+    """A granted (or requested) deadline.
+
+    `cumulative`: the deadline as a source records it after one or more extensions whose
+    intermediate dates are not on record, so the per-extension cap cannot be checked step by
+    step; `count` is how many extensions led to it, if the source says.
+    """
+
     new_deadline: date
     decided_on: date | None = None
     decided_by: str = ""
     granted: bool = True
     source: str = ""
+    cumulative: bool = False
+    count: int | None = None
 
 
 @dataclass(frozen=True)
@@ -163,14 +172,64 @@ def validate_extension(
         )
 
 
+def validate_cumulative_extension(
+    treaty: str,
+    kind: Kind,
+    original_deadline: date,
+    previous_deadline: date,
+    new_deadline: date,
+    count: int | None,
+) -> None:
+    """Raise ExtensionError unless a cumulative deadline is possible.
+
+    A cumulative deadline replaces the original one after `count` extensions whose dates are
+    not recorded. It must still be later than the deadline it replaces; with `count` known it
+    may be at most count × the per-extension cap after the original deadline; with `count`
+    unknown the cap cannot be checked and is skipped.
+    """
+    rule = deadline_for(treaty, kind)
+    if rule.max_extension_years is None:
+        raise ExtensionError(f"{treaty} {rule.article} allows no extension")
+    if new_deadline <= previous_deadline:
+        raise ExtensionError(
+            f"extension to {new_deadline.isoformat()} is not after the current deadline "
+            f"{previous_deadline.isoformat()}"
+        )
+    if count is None:
+        return
+    if count < 1:
+        raise ExtensionError(
+            f"a deadline extended to {new_deadline.isoformat()} needs at least one extension, "
+            f"not {count}"
+        )
+    years = rule.max_extension_years * count
+    cap = add_years(original_deadline, years)
+    if new_deadline > cap:
+        raise ExtensionError(
+            f"extension to {new_deadline.isoformat()} exceeds {count} × the "
+            f"{rule.max_extension_years}-year cap of {treaty} {rule.article} after the original "
+            f"deadline {original_deadline.isoformat()} (latest allowed {cap.isoformat()})"
+        )
+
+
 def apply_extensions(
     treaty: str, kind: Kind, original_due: date, extensions: Sequence[Extension]
 ) -> tuple[date, tuple[Extension, ...], date | None]:
-    """The deadline after every granted extension, validated in order; plus the latest request."""
+    """The deadline after every granted extension, validated in order; plus the latest request.
+
+    Granted extensions apply in order of their new deadline, so where sources record
+    different current deadlines the latest one wins. A cumulative extension is checked by
+    `validate_cumulative_extension`, any other by `validate_extension`.
+    """
     due = original_due
     granted = sorted((e for e in extensions if e.granted), key=lambda e: e.new_deadline)
     for ext in granted:
-        validate_extension(treaty, kind, due, ext.new_deadline)
+        if ext.cumulative:
+            validate_cumulative_extension(
+                treaty, kind, original_due, due, ext.new_deadline, ext.count
+            )
+        else:
+            validate_extension(treaty, kind, due, ext.new_deadline)
         due = ext.new_deadline
     requests = [e.new_deadline for e in extensions if not e.granted and e.new_deadline > due]
     return due, tuple(granted), max(requests) if requests else None
@@ -234,6 +293,11 @@ def obligations_for(
             last = granted[-1]
             by = f" by {last.decided_by}" if last.decided_by else ""
             basis += f"; extended{by} to {due.isoformat()}"
+            if last.cumulative:
+                basis += (
+                    f"; deadline as recorded by {last.source or 'its source'} "
+                    f"({_times_extended(last.count)})"
+                )
         if requested:
             basis += f"; extension requested to {requested.isoformat()}"
         ob = _obligation(
@@ -258,6 +322,12 @@ def obligations_for(
             )
         )
     return result
+
+
+def _times_extended(count: int | None) -> str:
+    if count is None:
+        return "extensions not itemised"
+    return "extended once" if count == 1 else f"extended {count} times"
 
 
 def late_by_days(due: date, done: date, *, grace_days: int = 0) -> int:

@@ -92,6 +92,18 @@ class ObligationExtension(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.GRANTED)
     source = models.CharField(max_length=300)
     source_url = models.URLField(max_length=500, blank=True)
+    cumulative = models.BooleanField(
+        default=False,
+        help_text=(
+            "The current deadline after one or more extensions whose intermediate dates are "
+            "not recorded"
+        ),
+    )
+    extension_count = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="For a cumulative deadline: how many extensions led to it, if the source says.",
+    )
 
     class Meta:
         ordering = ["new_deadline", "id"]

@@ -186,7 +186,11 @@ def _obligation_inputs(iso3: str, treaties: Sequence[str]) -> tuple[dict, dict]:
     extensions: dict[str, dict[ob_rules.Kind, list[ob_rules.Extension]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    for e in ObligationExtension.objects.filter(country_id=iso3, treaty_id__in=treaties):
+    # Several sources may record different current deadlines for one obligation (an older
+    # report, then a newer one): all are kept and the rules take the latest deadline.
+    for e in ObligationExtension.objects.filter(country_id=iso3, treaty_id__in=treaties).order_by(
+        "new_deadline", "id"
+    ):
         extensions[e.treaty_id][ob_rules.Kind(e.kind)].append(
             ob_rules.Extension(
                 new_deadline=e.new_deadline,
@@ -194,6 +198,8 @@ def _obligation_inputs(iso3: str, treaties: Sequence[str]) -> tuple[dict, dict]:
                 decided_by=e.decided_by,
                 granted=e.status == ObligationExtension.Status.GRANTED,
                 source=e.source,
+                cumulative=e.cumulative,
+                count=e.extension_count,
             )
         )
     facts: dict[str, dict[ob_rules.Kind, dict]] = defaultdict(lambda: defaultdict(dict))

@@ -300,9 +300,11 @@ def seed_build(pages: Sequence[UntcPage], *, output: Path = SEED_EVENTS) -> dict
     return data
 
 
-def seed_load(*, path: Path = SEED_EVENTS) -> list[SyncReport]:
-    """Load the bundled seed: countries, treaties and depositary events. Idempotent."""
+def seed_load(*, path: Path = SEED_EVENTS) -> tuple[list[SyncReport], object]:
+    """Load the bundled seed: countries, treaties, depositary events, then the cited research
+    facts (monitor/seed/research_facts.json), all in one transaction. Idempotent."""
     from monitor.countries.services import country_seed
+    from monitor.research.importers.facts import facts_seed_load
 
     data = json.loads(path.read_text(encoding="utf-8"))
     with transaction.atomic():
@@ -328,7 +330,8 @@ def seed_load(*, path: Path = SEED_EVENTS) -> list[SyncReport]:
                     status_as_at=date.fromisoformat(block["status_as_at"]),
                 )
             )
-    return reports
+        facts = facts_seed_load()
+    return reports, facts
 
 
 @transaction.atomic
@@ -356,7 +359,9 @@ def obligation_extension_record(
     rule = ob_rules.deadline_for(treaty, kind_enum)
     original = add_years(tl.eif.date, rule.years_after_eif)
     earlier = [
-        ob_rules.Extension(e.new_deadline, granted=True)
+        ob_rules.Extension(
+            e.new_deadline, granted=True, cumulative=e.cumulative, count=e.extension_count
+        )
         for e in ObligationExtension.objects.filter(
             treaty=treaty, country=iso3, kind=kind, status=ObligationExtension.Status.GRANTED
         )

@@ -206,3 +206,26 @@ def test_cli_errors_are_one_line_with_status_2(tmp_path):
         assert proc.returncode == 2, (args, proc.stderr)
         assert len(proc.stderr.strip().splitlines()) == 1, (args, proc.stderr)
         assert "Traceback" not in proc.stderr
+
+
+def test_manual_extension_after_a_cumulative_recorded_deadline(seeded):
+    """Ukraine's Art. 5 deadline is on record as 2033-12-01 (extensions not itemised); a
+    further extension is checked from there, not from the original 2016 deadline."""
+    from monitor.treaties.services import obligation_extension_record
+
+    ext = obligation_extension_record(
+        treaty="mbt",
+        iso3="UKR",
+        kind="clearance",
+        new_deadline=date(2035, 12, 1),
+        source="test: a further extension (not a real decision)",
+    )
+    assert ext.pk
+    with pytest.raises(TreatyDataError, match="10-year cap"):
+        obligation_extension_record(
+            treaty="mbt",
+            iso3="UKR",
+            kind="clearance",
+            new_deadline=date(2046, 1, 1),
+            source="test",
+        )

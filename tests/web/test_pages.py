@@ -82,9 +82,13 @@ def test_country_page(client, seeded):
     assert "United Nations Treaty Collection, Chapter XXVI-5" in html
 
 
-def test_country_page_query_count(client, seeded, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+def test_country_page_query_count(client, seeded, django_assert_num_queries):
+    # Country, treaties, events, extensions and facts (5), plus one query per research theme
+    # shown on the profile (9): the count does not grow with the number of records.
+    with django_assert_num_queries(14):
         assert client.get("/countries/AFG/").status_code == 200
+    with django_assert_num_queries(14):
+        assert client.get("/countries/UKR/").status_code == 200
 
 
 def test_lower_case_code_redirects_permanently(client, seeded):
@@ -134,3 +138,35 @@ def test_server_error_page_renders_without_context(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
+
+
+def test_import_templates_download(client, db):
+    from monitor.research.themes import THEMES
+
+    response = client.get("/data/templates/casualties.csv")
+    assert response.status_code == 200
+    assert (
+        response["Content-Disposition"] == 'attachment; filename="monitor-casualties-template.csv"'
+    )
+    assert response.content.decode().strip().split(",") == THEMES["casualties"].column_names
+    response = client.get("/data/templates/support.xlsx")
+    assert response.status_code == 200
+    assert response.content[:2] == b"PK"
+    assert client.get("/data/templates/nothing.csv").status_code == 404
+    assert client.get("/data/templates/casualties.pdf").status_code == 404
+
+
+def test_country_page_shows_cited_research_figures(client, seeded):
+    html = client.get("/countries/UKR/").content.decode()
+    assert "Research data" in html
+    # Ukraine 2023 casualties from the bundled facts seed, with its citation and edition.
+    assert "580" in html and "as published in Landmine Monitor 2024" in html
+    assert "No data recorded." in html  # e.g. contamination: shown as no data, never estimated
+
+
+def test_home_shows_global_figures_and_their_disagreements(client, seeded):
+    html = client.get("/").content.decode()
+    assert "Global figures" in html
+    # 2020 casualties: 7,093 (Landmine Monitor 2024) and 7,073 (Landmine Monitor 2021).
+    assert "7,093" in html and "7,073" in html
+    assert "Sources disagree" in html

@@ -35,3 +35,24 @@ def css_token(value: object) -> str:
 def status_dates(overview) -> list[date]:
     """Distinct "status as at" dates of the depositary records behind a treaty overview."""
     return sorted({row["treaty"].status_as_at for row in overview if row["treaty"].status_as_at})
+
+
+@register.filter
+def figure_value(value: object) -> str:
+    """Numbers with thousands separators (4,710; 497.34); other values as they are."""
+    from decimal import Decimal
+
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}" if value != value.to_integral() else f"{value:,.0f}"
+    return str(getattr(value, "label", value))
+
+
+@register.filter
+def field_label(name: str) -> str:
+    """A column name as a heading: "cleared_km2" -> "Cleared (km²)"."""
+    label = name.replace("_km2", " (km²)").replace("_usd", " (US$)").replace("_", " ")
+    return label[:1].upper() + label[1:]

@@ -2,6 +2,8 @@ from django.utils import timezone
 
 from monitor.commands import MonitorCommand, UsageError, iso_date
 from monitor.countries.models import Country
+from monitor.research.selectors import country_research
+from monitor.research.themes import THEMES
 from monitor.treaties.selectors import country_summary
 
 
@@ -10,7 +12,10 @@ def _d(value):
 
 
 class Command(MonitorCommand):
-    help = "A readable summary of one country: status under each treaty and its obligations."
+    help = (
+        "A readable summary of one country: status under each treaty, its obligations, and the "
+        "cited research figures recorded for it."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("iso3", help="ISO 3166-1 alpha-3 code, e.g. AFG")
@@ -46,3 +51,27 @@ class Command(MonitorCommand):
                 out.write(f"  - {o.kind.label}: due {_d(o.due)} [{o.status.value}] {o.basis}")
             if view.events and view.treaty.status_source:
                 out.write(f"  Source: {view.treaty.status_source}")
+        self._research(c.iso3)
+
+    def _research(self, iso3: str) -> None:
+        out = self.stdout
+        out.write("")
+        out.write("Research data (headline value; other editions and sources in brackets)")
+        for name, figures in country_research(iso3=iso3).items():
+            if not figures:
+                out.write(f"  {THEMES[name].label}: no data")
+                continue
+            out.write(f"  {THEMES[name].label}:")
+            for f in figures:
+                key = ", ".join(f.key_labels)
+                values = "; ".join(f"{k} {v}" for k, v in f.headline.values)
+                rec = f.headline.record
+                line = f"    {f.data_year}{' ' + key if key else ''}: {values}"
+                line += f" -- {rec.source.title} ({rec.edition.name})"
+                if f.disagreement:
+                    others = "; ".join(
+                        f"{', '.join(f'{k} {v}' for k, v in o.values)} in {o.edition.name}"
+                        for o in f.others
+                    )
+                    line += f" [sources disagree: {others}]"
+                out.write(line)
