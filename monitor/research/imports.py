@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from monitor.countries.models import Country
+from monitor.research.importers.issues import ImportIssue
 from monitor.research.importers.tabular import TableError, read_table
 from monitor.research.models import Source
 from monitor.research.services import ResearchDataError, edition_get_or_create, record_upsert
@@ -24,22 +25,6 @@ from monitor.research.themes import CellError, Theme, theme_get
 GLOBAL_CODE = "WLD"
 #: Resolved by the importer, not validated field by field.
 _FOREIGN_KEYS = ("country", "source", "edition")
-
-
-@dataclass
-class ImportIssue:
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column}")
-        return f"{', '.join(where)}: {self.message}"
 
 
 @dataclass
@@ -307,4 +292,8 @@ def theme_import(
         pass
     if issues:
         report.created = report.updated = report.unchanged = 0
+    elif not dry_run and (report.created or report.updated):
+        from monitor.web.cache import data_version_bump
+
+        data_version_bump()  # published data changed: cached pages are stale
     return report

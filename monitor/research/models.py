@@ -11,6 +11,10 @@ from __future__ import annotations
 from django.db import models
 
 
+#: The two weapons whose production and transfer the treaties ban.
+BANNED_WEAPONS = [("ap_mines", "Antipersonnel mines"), ("cluster_munitions", "Cluster munitions")]
+
+
 class Source(models.Model):
     """A document a figure was taken from; reusable across records."""
 
@@ -273,7 +277,7 @@ class UseIncident(Record):
 class ProductionStatus(Record):
     weapon = models.CharField(
         max_length=20,
-        choices=[("ap_mines", "Antipersonnel mines"), ("cluster_munitions", "Cluster munitions")],
+        choices=BANNED_WEAPONS,
     )
     status = models.CharField(
         max_length=12,
@@ -289,7 +293,7 @@ class ProductionStatus(Record):
 class TransferStatus(Record):
     weapon = models.CharField(
         max_length=20,
-        choices=[("ap_mines", "Antipersonnel mines"), ("cluster_munitions", "Cluster munitions")],
+        choices=BANNED_WEAPONS,
     )
     status = models.CharField(
         max_length=12,

@@ -399,12 +399,12 @@ def test_mapping_problems_are_issues_too(seeded, tmp_path):
         facts_import(path)
     text = [str(i) for i in exc.value.issues]
     assert len(text) == 4, text
-    assert "row 2, value: T0001: 2027-06 gives only the month" in text[0]
+    assert "row 2, column value: T0001: 2027-06 gives only the month" in text[0]
     assert (
-        "row 3, value: T0002: AGO mbt clearance: extension to 2024-01-01 exceeds 1 ×" in (text[1])
+        "row 3, column value: T0002: AGO mbt clearance: extension to 2024-01-01 exceeds 1 ×" in (text[1])
     )
-    assert "row 5, value: T0004: MBT Art. 5(1) original deadline 2016-01-01" in text[2]
-    assert "row 7, value: T0006" in text[3] and "more than the total 10" in text[3]
+    assert "row 5, column value: T0004: MBT Art. 5(1) original deadline 2016-01-01" in text[2]
+    assert "row 7, column value: T0006" in text[3] and "more than the total 10" in text[3]
     assert snapshot() == before
 
 
@@ -452,8 +452,8 @@ def test_command_dry_run_and_errors(seeded, tmp_path):
         call_command("import-facts", str(bad))
     assert exc.value.returncode == 2
     assert "2 problem(s), nothing written" in str(exc.value)
-    assert "bad.csv, row 2, country_iso3" in str(exc.value)
-    assert "bad.csv, row 3, unit" in str(exc.value)
+    assert "bad.csv, row 2, column country_iso3" in str(exc.value)
+    assert "bad.csv, row 3, column unit" in str(exc.value)
     with pytest.raises(CommandError) as exc:
         call_command("import-facts", str(tmp_path / "missing.csv"))
     assert exc.value.returncode == 2

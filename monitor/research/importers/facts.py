@@ -84,6 +84,7 @@ from django.db import transaction
 
 from monitor.countries.data import load_country_records
 from monitor.countries.models import Country
+from monitor.research.importers.issues import ImportIssue
 from monitor.research.importers.tabular import TableError, read_table
 from monitor.research.services import (
     ResearchDataError,
@@ -254,24 +255,10 @@ for _prefix, (_treaty, _kind) in ARTICLES.items():
 # --- results ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Issue:
-    file: str
-    row: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file if self.row is None else f"{self.file}, row {self.row}"
-        return (
-            f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
-        )
-
-
 class FactsImportError(ResearchDataError):
     """A facts file with problems; `issues` lists every one. Nothing has been written."""
 
-    def __init__(self, issues: Sequence[Issue]):
+    def __init__(self, issues: Sequence[ImportIssue]):
         self.issues = list(issues)
         super().__init__(
             f"{len(self.issues)} problem(s), nothing written: "
@@ -297,7 +284,7 @@ class FactsReport:
     #: created / updated / unchanged
     counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     skipped: list[Skipped] = field(default_factory=list)
-    warnings: list[Issue] = field(default_factory=list)
+    warnings: list[ImportIssue] = field(default_factory=list)
     dry_run: bool = False
 
     @property
@@ -389,22 +376,22 @@ _URL = URLValidator()
 
 def _validate_rows(
     file: str, rows: Iterable[tuple[int, dict[str, str]]], header: Sequence[str]
-) -> tuple[list[Fact], list[Issue]]:
+) -> tuple[list[Fact], list[ImportIssue]]:
     """Convert every row; collect every problem (file, row, column)."""
-    issues: list[Issue] = []
+    issues: list[ImportIssue] = []
     missing = [c for c in FACT_COLUMNS if c not in header]
     if missing:
-        return [], [Issue(file, 1, c, "column is missing from the header") for c in missing]
+        return [], [ImportIssue(file, 1, c, "column is missing from the header") for c in missing]
     countries = {r.iso3 for r in load_country_records()}
     facts: list[Fact] = []
     seen_ids: dict[str, int] = {}
     data_year_col = THEMES["casualties"].column("data_year")
     for number, raw in rows:
         cells = {k: (raw.get(k) or "").strip() for k in FACT_COLUMNS}
-        bad: list[Issue] = []
+        bad: list[ImportIssue] = []
 
         def problem(column: str, message: str, _n=number, _bad=bad) -> None:
-            _bad.append(Issue(file, _n, column, message))
+            _bad.append(ImportIssue(file, _n, column, message))
 
         fact_id = cells["fact_id"]
         if not fact_id:
@@ -550,7 +537,7 @@ def facts_read(path: Path | str) -> list[Fact]:
     try:
         table = read_table(path)
     except TableError as exc:
-        raise FactsImportError([Issue(path.name, exc.row, "", exc.detail)]) from None
+        raise FactsImportError([ImportIssue(path.name, exc.row, "", exc.detail)]) from None
     facts, issues = _validate_rows(path.name, table.rows, table.header)
     if issues:
         raise FactsImportError(issues)
@@ -637,7 +624,7 @@ class _Plan:
     extensions: list[_PlannedExtension] = field(default_factory=list)
     obligation_facts: list[_PlannedFact] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
-    warnings: list[Issue] = field(default_factory=list)
+    warnings: list[ImportIssue] = field(default_factory=list)
 
 
 class _Unplaceable(ValueError):
@@ -748,12 +735,12 @@ class _Planner:
     def __init__(self, file: str, facts: Sequence[Fact]):
         self.file = file
         self.facts = facts
-        self.issues: list[Issue] = []
+        self.issues: list[ImportIssue] = []
         self.plan = _Plan()
         self._timelines: dict[tuple[str, str], object] = {}
 
     def issue(self, fact: Fact, column: str, message: str) -> None:
-        self.issues.append(Issue(self.file, fact.row, column, f"{fact.fact_id}: {message}"))
+        self.issues.append(ImportIssue(self.file, fact.row, column, f"{fact.fact_id}: {message}"))
 
     def skip(self, fact: Fact, reason: str) -> None:
         self.plan.skipped.append(Skipped(fact.row, fact.fact_id, reason))
@@ -841,7 +828,7 @@ class _Planner:
                         and values.get("total") is None
                     ):
                         self.plan.warnings.append(
-                            Issue(
+                            ImportIssue(
                                 self.file,
                                 f.row,
                                 "value",
@@ -1060,7 +1047,7 @@ class _Planner:
                         self.issue(p.fact, "value", f"{iso3} {treaty} {kind}: {exc}")
                     else:
                         self.issues.append(
-                            Issue(
+                            ImportIssue(
                                 self.file,
                                 None,
                                 "",
@@ -1106,7 +1093,7 @@ def _write(plan: _Plan, report: FactsReport, file: str) -> None:
         except (ValidationError, ResearchDataError) as exc:
             detail = "; ".join(getattr(exc, "messages", None) or [str(exc)])
             raise FactsImportError(
-                [Issue(file, first.row, "", f"{first.fact_id}: cannot be stored: {detail}")]
+                [ImportIssue(file, first.row, "", f"{first.fact_id}: cannot be stored: {detail}")]
             ) from None
         outcome = "created" if result.created else "updated" if result.changed else "unchanged"
         report.counts[p.theme][outcome] += 1
@@ -1179,7 +1166,7 @@ def _save(obj, fact: Fact, file: str) -> None:
     except ValidationError as exc:
         raise FactsImportError(
             [
-                Issue(
+                ImportIssue(
                     file,
                     fact.row,
                     "",
@@ -1209,6 +1196,10 @@ def facts_load(facts: Sequence[Fact], *, file: str, dry_run: bool = False) -> Fa
         _write(plan, report, file)
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            from monitor.web.cache import data_version_bump
+
+            data_version_bump()  # published data changed: cached pages are stale
     return report
 
 

@@ -51,6 +51,7 @@ from pathlib import Path
 from django.db import models, transaction
 
 from monitor.countries.models import Country
+from monitor.research.importers.issues import ImportIssue
 from monitor.research.services import (
     ResearchDataError,
     edition_get_or_create,
@@ -80,28 +81,10 @@ class MappingError(ResearchDataError):
     """The mapping file itself is unusable; nothing has been read or written."""
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One problem in the input, located as precisely as possible (row 1 is the header)."""
-
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column is not None:
-            where.append(f"column {self.column}")
-        return f"{', '.join(where)}: {self.message}"
-
-
 class MappedImportError(ResearchDataError):
     """The input has problems; all of them are listed and nothing has been written."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[ImportIssue]):
         self.problems = problems
         n = len(problems)
         lines = [f"{n} problem{'s' if n != 1 else ''} in the input, nothing was written:"]
@@ -410,20 +393,20 @@ class Table:
     file: str
     header: list[str]
     rows: list[tuple[int, list[str | None]]]
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[ImportIssue] = field(default_factory=list)
     #: In a CSV file a row with fewer fields than the header has lost some; a spreadsheet
     #: row may simply end before its empty cells.
     short_rows_truncated: bool = True
 
 
-def _undecodable(file: str, row: int, column: str, cell: str) -> Problem:
+def _undecodable(file: str, row: int, column: str, cell: str) -> ImportIssue:
     bad = cell.encode("utf-8", "surrogateescape")
     invalid = b"".join(
         m.group(0).encode("utf-8", "surrogateescape") for m in _SURROGATES.finditer(cell)
     )
     shown = ", ".join(f"0x{b:02X}" for b in invalid)
     guess = bad.decode("cp1252", errors="replace").strip()
-    return Problem(
+    return ImportIssue(
         file,
         row,
         column,
@@ -445,7 +428,7 @@ def _read_csv(path: Path) -> Table:
     try:
         header = next(records, None)
         if header is None:
-            table.problems.append(Problem(file, None, None, "the file is empty"))
+            table.problems.append(ImportIssue(file, None, None, "the file is empty"))
             return table
         table.header = [h.strip() for h in header]
         for i, name in enumerate(table.header):
@@ -457,7 +440,7 @@ def _read_csv(path: Path) -> Table:
                 continue
             table.rows.append((row, list(cells)))
     except csv.Error as exc:
-        table.problems.append(Problem(file, reader.line_num, None, f"malformed CSV: {exc}"))
+        table.problems.append(ImportIssue(file, reader.line_num, None, f"malformed CSV: {exc}"))
     return table
 
 
@@ -480,14 +463,18 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
         import openpyxl
     except ImportError:  # pragma: no cover - openpyxl is a dependency
         raise MappedImportError(
-            [Problem(str(path), None, None, "reading .xlsx needs openpyxl (pip install openpyxl)")]
+            [
+                ImportIssue(
+                    str(path), None, None, "reading .xlsx needs openpyxl (pip install openpyxl)"
+                )
+            ]
         ) from None
     file = str(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError, InvalidFileException...
         raise MappedImportError(
-            [Problem(file, None, None, f"not a readable .xlsx workbook ({exc})")]
+            [ImportIssue(file, None, None, f"not a readable .xlsx workbook ({exc})")]
         ) from None
     try:
         if sheet is None:
@@ -496,7 +483,11 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
             ws = book[sheet]
         else:
             raise MappedImportError(
-                [Problem(file, None, None, f"no sheet {sheet!r}; has {', '.join(book.sheetnames)}")]
+                [
+                    ImportIssue(
+                        file, None, None, f"no sheet {sheet!r}; has {', '.join(book.sheetnames)}"
+                    )
+                ]
             )
         file = f"{path} [{ws.title}]"
         table = Table(file=file, header=[], rows=[], short_rows_truncated=False)
@@ -511,7 +502,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
             if any(c is not None and c.strip() for c in cells):
                 table.rows.append((row, cells))
         if not table.header:
-            table.problems.append(Problem(file, None, None, "the sheet is empty"))
+            table.problems.append(ImportIssue(file, None, None, "the sheet is empty"))
         return table
     finally:
         book.close()
@@ -528,11 +519,11 @@ def table_read(path: str | Path, *, sheet: str | None = None) -> Table:
             return _read_xlsx(path, sheet)
     except OSError as exc:
         raise MappedImportError(
-            [Problem(str(path), None, None, f"cannot read: {exc.strerror or exc}")]
+            [ImportIssue(str(path), None, None, f"cannot read: {exc.strerror or exc}")]
         ) from None
     raise MappedImportError(
         [
-            Problem(
+            ImportIssue(
                 str(path), None, None, f"unsupported file type {suffix!r}; expected .csv or .xlsx"
             )
         ]
@@ -552,20 +543,20 @@ class Group:
 
 def _validate_and_group(
     mapping: Mapping, table: Table, countries: dict[str, Country | None]
-) -> tuple[dict[tuple[str, int], Group], int, list[Problem]]:
+) -> tuple[dict[tuple[str, int], Group], int, list[ImportIssue]]:
     file = table.file
     problems = list(table.problems)
     index: dict[str, int] = {}
     for i, name in enumerate(table.header):
         if name in index and name in mapping.columns:
             where = f"fields {index[name] + 1} and {i + 1}"
-            problems.append(Problem(file, 1, name, f"appears twice ({where})"))
+            problems.append(ImportIssue(file, 1, name, f"appears twice ({where})"))
         index.setdefault(name, i)
     if table.header:
         for name in mapping.columns:
             if name not in index:
                 problems.append(
-                    Problem(file, 1, name, "missing column: the header has no such column")
+                    ImportIssue(file, 1, name, "missing column: the header has no such column")
                 )
     width = len(table.header)
     groups: dict[tuple[str, int], Group] = {}
@@ -573,7 +564,7 @@ def _validate_and_group(
     for row, cells in table.rows:
         if len(cells) > width and any((c or "").strip() for c in cells[width:]):
             message = f"row has {len(cells)} fields, the header {width}"
-            problems.append(Problem(file, row, f"#{width + 1}", message))
+            problems.append(ImportIssue(file, row, f"#{width + 1}", message))
         raw: dict[str, str | None] = {}
         for name in mapping.columns:
             if name not in index:
@@ -581,7 +572,7 @@ def _validate_and_group(
             i = index[name]
             if i >= len(cells) and table.short_rows_truncated:
                 message = f"missing: the row has only {len(cells)} of {width} fields (truncated?)"
-                problems.append(Problem(file, row, name, message))
+                problems.append(ImportIssue(file, row, name, message))
                 continue
             cell = cells[i] if i < len(cells) else None
             if cell is not None and _SURROGATES.search(cell):
@@ -596,7 +587,7 @@ def _validate_and_group(
             try:
                 values[name] = mapping.columns[name].parse(cell)
             except CellError as exc:
-                problems.append(Problem(file, row, name, str(exc)))
+                problems.append(ImportIssue(file, row, name, str(exc)))
         for check in mapping.checks:
             parts = [values.get(p) for p in check.parts]
             total = values.get(check.equals)
@@ -606,7 +597,7 @@ def _validate_and_group(
             if s != total:
                 shown = " + ".join(f"{p} {v}" for p, v in zip(check.parts, parts, strict=True))
                 problems.append(
-                    Problem(
+                    ImportIssue(
                         file,
                         row,
                         check.equals,
@@ -627,7 +618,7 @@ def _validate_and_group(
                 found = Country.objects.filter(iso3=code).first()
                 if found is None and code != "WLD":
                     problems.append(
-                        Problem(file, row, name, f"unknown country {value!r} (code {code!r})")
+                        ImportIssue(file, row, name, f"unknown country {value!r} (code {code!r})")
                     )
                     continue
                 countries[code] = found
@@ -644,15 +635,15 @@ def _validate_and_group(
             else:
                 group.sums.setdefault(f.target, None)
     if table.header and not table.rows:
-        problems.append(Problem(file, None, None, "no data rows"))
+        problems.append(ImportIssue(file, None, None, "no data rows"))
     elif table.rows and not used and not problems:
-        problems.append(Problem(file, None, None, "no row passes the mapping's filters"))
+        problems.append(ImportIssue(file, None, None, "no row passes the mapping's filters"))
     return groups, used, problems
 
 
 def _target_values(
     mapping: Mapping, group: Group, file: str
-) -> tuple[dict[str, object], list[Problem]]:
+) -> tuple[dict[str, object], list[ImportIssue]]:
     """Converted target values of one group, checked by the theme's columns and checks."""
     theme = mapping.theme
     values: dict[str, object] = dict(mapping.fixed)
@@ -669,11 +660,13 @@ def _target_values(
             values[f.target] = theme.column(f.target).parse(str(value))
         except CellError as exc:
             problems.append(
-                Problem(file, None, f.sum, f"{group.country} {group.year}: {f.target} {exc}")
+                ImportIssue(file, None, f.sum, f"{group.country} {group.year}: {f.target} {exc}")
             )
     for check in theme.checks:
         for column, message in check(values):
-            problems.append(Problem(file, None, column, f"{group.country} {group.year}: {message}"))
+            problems.append(
+                ImportIssue(file, None, column, f"{group.country} {group.year}: {message}")
+            )
     return values, problems
 
 
