@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.db import models
 
-
 #: The two weapons whose production and transfer the treaties ban.
 BANNED_WEAPONS = [("ap_mines", "Antipersonnel mines"), ("cluster_munitions", "Cluster munitions")]
 

@@ -401,7 +401,8 @@ def test_mapping_problems_are_issues_too(seeded, tmp_path):
     assert len(text) == 4, text
     assert "row 2, column value: T0001: 2027-06 gives only the month" in text[0]
     assert (
-        "row 3, column value: T0002: AGO mbt clearance: extension to 2024-01-01 exceeds 1 ×" in (text[1])
+        "row 3, column value: T0002: AGO mbt clearance: extension to 2024-01-01 exceeds 1 ×"
+        in (text[1])
     )
     assert "row 5, column value: T0004: MBT Art. 5(1) original deadline 2016-01-01" in text[2]
     assert "row 7, column value: T0006" in text[3] and "more than the total 10" in text[3]
