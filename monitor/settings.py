@@ -11,6 +11,8 @@ Variables (all documented in README.md, "Configuration"):
     MONITOR_DEBUG          true/false; default true in development, always false in production
     MONITOR_ALLOWED_HOSTS  comma-separated; required in production
     MONITOR_VAR_DIR        where local state lives; default ./var
+    MONITOR_CACHE_URL      page cache: locmem:// (default), redis://host:6379/0, rediss://...,
+                           file:///absolute/dir, or dummy:// (no caching)
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 from monitor.env import ConfigError, env_bool, env_choice, env_list, env_secret
 
@@ -73,6 +77,7 @@ def _configure() -> dict:
         database.setdefault("OPTIONS", {})
         database["OPTIONS"].update({"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20})
     return {
+        "cache": _cache_config(os.environ.get("MONITOR_CACHE_URL", "").strip()),
         "env": env,
         "production": production,
         "var_dir": var_dir,
@@ -81,6 +86,64 @@ def _configure() -> dict:
         "allowed_hosts": allowed_hosts,
         "database": database,
     }
+
+
+# Public pages are cached for at most this long even if nothing bumps the data version
+# (a write made by another process is only seen at once when the cache is shared: Redis).
+PAGE_CACHE_SECONDS = 300
+
+
+def _cache_config(url: str) -> dict:
+    """The default cache from MONITOR_CACHE_URL; anything not understood is an error."""
+    common = {"TIMEOUT": PAGE_CACHE_SECONDS, "KEY_PREFIX": "monitor"}
+    if not url:
+        url = "locmem://"
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises ValueError on a non-numeric port
+    except ValueError as exc:
+        raise ConfigError(f"MONITOR_CACHE_URL={url!r} cannot be parsed: {exc}") from exc
+    scheme = parts.scheme.lower()
+    if scheme in ("locmem", "dummy"):
+        if parts.netloc or parts.path.strip("/") or parts.query or parts.fragment:
+            raise ConfigError(f"MONITOR_CACHE_URL={url!r}: {scheme}:// takes no host or path")
+        if scheme == "dummy":
+            return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "monitor-pages",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+            **common,
+        }
+    if scheme in ("redis", "rediss"):
+        if not parts.hostname:
+            raise ConfigError(f"MONITOR_CACHE_URL={url!r}: a Redis URL needs a host")
+        db = parts.path.strip("/") or "0"
+        if not db.isdigit():
+            raise ConfigError(f"MONITOR_CACHE_URL={url!r}: the Redis database must be a number")
+        if parts.fragment:
+            raise ConfigError(f"MONITOR_CACHE_URL={url!r}: unexpected fragment")
+        if port is not None and not 0 < port < 65536:
+            raise ConfigError(f"MONITOR_CACHE_URL={url!r}: port out of range")
+        try:
+            import redis  # noqa: F401
+        except ImportError:
+            raise ConfigError(
+                "MONITOR_CACHE_URL is a Redis URL but the redis package is not installed "
+                "(pip install 'monitor[redis]')"
+            ) from None
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, **common}
+    if scheme == "file":
+        if parts.netloc or not parts.path.startswith("/") or parts.query or parts.fragment:
+            raise ConfigError(f"MONITOR_CACHE_URL={url!r}: use file:///absolute/directory")
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": parts.path,
+            **common,
+        }
+    raise ConfigError(
+        f"MONITOR_CACHE_URL={url!r}: the scheme must be locmem, redis, rediss, file or dummy"
+    )
 
 
 def _local_secret_key(var_dir: Path) -> str:
@@ -108,6 +171,7 @@ DEBUG = _cfg["debug"]
 ALLOWED_HOSTS = _cfg["allowed_hosts"]
 DATABASES = {"default": _cfg["database"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+CACHES = {"default": _cfg["cache"]}
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -119,12 +183,14 @@ INSTALLED_APPS = [
     "monitor.treaties",
     "monitor.research",
     "monitor.web",
+    "monitor.search",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -150,7 +216,11 @@ TEMPLATES = [
     },
 ]
 
+# The public site in English (default), French and Spanish. The language comes from the
+# django_language cookie (set by the switcher, POST /i18n/setlang/) or Accept-Language.
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -1,5 +1,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("monitor.web.urls")),
+    path("", include("monitor.web.urls_data")),
 ]

@@ -7,3 +7,12 @@ def seeded(db):
     from django.core.management import call_command
 
     call_command("seed", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Every test starts with an empty cache: a page cached by one test (monitor.web.cache)
+    must not be served to the next, whose database may differ."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -103,12 +103,15 @@ def record_upsert(*, theme: Theme, values: dict) -> UpsertResult:
                 data[name] = ""
     key_fields = list(theme.key) + (["edition"] if theme.edition_bound else [])
     lookup = {k: data.get(k) for k in key_fields}
+    from monitor.web.cache import data_version_bump
+
     with transaction.atomic():
         existing = model.objects.filter(**lookup).first()
         if existing is None:
             obj = model(**data)
             obj.full_clean()
             obj.save()
+            data_version_bump()  # published data changed: cached pages are stale
             return UpsertResult(obj, True, True)
         changed = [k for k, v in data.items() if getattr(existing, k) != v]
         if changed:
@@ -116,4 +119,5 @@ def record_upsert(*, theme: Theme, values: dict) -> UpsertResult:
                 setattr(existing, k, data[k])
             existing.full_clean()
             existing.save(update_fields=changed)
+            data_version_bump()
         return UpsertResult(existing, False, bool(changed))

@@ -302,3 +302,217 @@ def treaty_overview(*, as_of: date) -> list[dict]:
             }
         )
     return result
+
+
+# --- Treaty pages and the deadlines tracker -------------------------------------------------
+
+
+def _membership_series(rules, by_country: dict[str, list[Event]], until: date) -> list[dict]:
+    """Counts in both modes at the end of each year from adoption to `until` (pure)."""
+    series = []
+    for year in range(rules.adopted_on.year, until.year + 1):
+        day = min(date(year, 12, 31), until)
+        deposit = in_force = 0
+        for events in by_country.values():
+            status, _ = status_on(rules, events, day)
+            deposit += is_counted(status, CountMode.DEPOSIT)
+            in_force += is_counted(status, CountMode.IN_FORCE)
+        series.append({"year": year, "date": day, "deposit": deposit, "in_force": in_force})
+    return series
+
+
+def membership_by_year(*, treaty: str, until: date | None = None) -> list[dict]:
+    """States Parties at the end of each year, in the Monitor's and the legal convention.
+
+    One dict per year from the treaty's adoption to `until` (default: the date of the
+    depositary record, else today): `year`, `date` (31 December, or `until` in its last
+    year), `deposit` and `in_force`. One query for the events (plus one for the default
+    date); the statuses come from the same rules as `parties_as_of`.
+    """
+    rules = treaty_rules(treaty)
+    if until is None:
+        until = (
+            Treaty.objects.filter(code=treaty).values_list("status_as_at", flat=True).first()
+            or date.today()
+        )
+    return _membership_series(rules, _events_by_country(treaty), until)
+
+
+@dataclass(frozen=True)
+class TreatyMember:
+    iso3: str
+    name: str
+    status: Status
+    timeline: Timeline
+
+
+@dataclass(frozen=True)
+class TreatyPage:
+    treaty: Treaty
+    rules: object
+    as_of: date
+    status_date: date
+    parties: tuple[TreatyMember, ...]
+    signatories: tuple[TreatyMember, ...]
+    not_party: tuple[TreatyMember, ...]
+    withdrawals: tuple[TreatyMember, ...]
+    membership: tuple[dict, ...]
+
+    @property
+    def deposit_count(self) -> int:
+        return sum(1 for m in self.parties if is_counted(m.status, CountMode.DEPOSIT))
+
+    @property
+    def in_force_count(self) -> int:
+        return sum(1 for m in self.parties if is_counted(m.status, CountMode.IN_FORCE))
+
+    @property
+    def pending_count(self) -> int:
+        return sum(1 for m in self.parties if m.status is Status.JOINED_PENDING_EIF)
+
+
+def treaty_page(*, treaty: str, as_of: date) -> TreatyPage:
+    """Everything a treaty page shows, in three queries whatever the number of events.
+
+    Raises Treaty.DoesNotExist for a treaty that is not loaded (ValueError if unknown).
+    """
+    rules = treaty_rules(treaty)
+    treaty_obj = Treaty.objects.get(code=treaty)
+    by_country = _events_by_country(treaty)
+    countries = list(Country.objects.order_by("name").values_list("iso3", "name"))
+    parties, signatories, not_party, withdrawals = [], [], [], []
+    for iso3, name in countries:
+        status, tl = status_on(rules, by_country.get(iso3, []), as_of)
+        member = TreatyMember(iso3, name, status, tl)
+        if is_counted(status, CountMode.DEPOSIT):
+            parties.append(member)
+        elif status is Status.SIGNATORY:
+            signatories.append(member)
+        else:
+            not_party.append(member)
+        if tl.withdrawal_notified is not None:
+            withdrawals.append(member)
+    status_date = treaty_obj.status_as_at or as_of
+    return TreatyPage(
+        treaty=treaty_obj,
+        rules=rules,
+        as_of=as_of,
+        status_date=status_date,
+        parties=tuple(parties),
+        signatories=tuple(signatories),
+        not_party=tuple(not_party),
+        withdrawals=tuple(withdrawals),
+        membership=tuple(_membership_series(rules, by_country, status_date)),
+    )
+
+
+#: Obligation statuses the deadlines tracker lists.
+OPEN_STATUSES = (
+    ob_rules.ObligationStatus.OVERDUE,
+    ob_rules.ObligationStatus.PENDING,
+    ob_rules.ObligationStatus.UNKNOWN,
+)
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    iso3: str
+    name: str
+    region: str
+    treaty: Treaty
+    obligation: ob_rules.Obligation
+
+
+def deadline_regions() -> list[str]:
+    """The UN M49 regions countries are filed under, alphabetically (one query)."""
+    return sorted(r for r in Country.objects.values_list("region", flat=True).distinct() if r)
+
+
+def obligations_all(
+    *,
+    as_of: date,
+    treaty: str | None = None,
+    kind: str | None = None,
+    region: str | None = None,
+) -> list[DeadlineRow]:
+    """Open obligations (overdue, pending, unknown) of every country, as of `as_of`.
+
+    Overdue first, then pending, then unknown, each by due date. Five queries whatever the
+    number of countries: treaties, countries, events, extensions and facts; the rules are
+    those of `obligations_for_country`.
+    """
+    codes = [c for c, r in TREATIES.items() if r.has_obligations and (treaty in (None, c))]
+    wanted_kind = ob_rules.Kind(kind) if kind else None
+    treaty_objs = {t.code: t for t in Treaty.objects.filter(code__in=codes)}
+    countries = Country.objects.order_by("name")
+    if region:
+        countries = countries.filter(region=region)
+    country_rows = {
+        iso3: (name, reg) for iso3, name, reg in countries.values_list("iso3", "name", "region")
+    }
+    scope = {"treaty_id__in": codes}
+    if region:
+        scope["country__region"] = region
+    events: dict = defaultdict(lambda: defaultdict(list))
+    for tid, cid, k, day in (
+        TreatyEvent.objects.filter(**scope)
+        .order_by("date", "id")
+        .values_list("treaty_id", "country_id", "kind", "date")
+    ):
+        events[cid][tid].append(Event(EventKind(k), day))
+    extensions: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    for e in ObligationExtension.objects.filter(**scope).order_by("new_deadline", "id"):
+        extensions[e.country_id][e.treaty_id][ob_rules.Kind(e.kind)].append(
+            ob_rules.Extension(
+                new_deadline=e.new_deadline,
+                decided_on=e.decided_on,
+                decided_by=e.decided_by,
+                granted=e.status == ObligationExtension.Status.GRANTED,
+                source=e.source,
+                cumulative=e.cumulative,
+                count=e.extension_count,
+            )
+        )
+    raw_facts: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(dict)))
+    for f in ObligationFact.objects.filter(**scope):
+        slot = raw_facts[f.country_id][f.treaty_id][ob_rules.Kind(f.kind)]
+        slot.setdefault("source", f.source)
+        if f.fact == ObligationFact.Fact.COMPLETED:
+            slot["completed_on"] = f.date
+        elif f.fact == ObligationFact.Fact.NOT_APPLICABLE:
+            slot["not_applicable"] = True
+        elif f.fact == ObligationFact.Fact.APPLIES:
+            slot["applies"] = True
+        elif f.fact == ObligationFact.Fact.DUE_DATE_OVERRIDE:
+            slot["due_override"] = f.date
+    rows = []
+    for iso3, by_treaty in events.items():
+        if iso3 not in country_rows:
+            continue
+        name, reg = country_rows[iso3]
+        for code, evs in by_treaty.items():
+            if code not in treaty_objs:
+                continue
+            rules = TREATIES[code]
+            status, tl = status_on(rules, evs, as_of)
+            facts = {
+                k: ob_rules.Facts(**v) for k, v in raw_facts.get(iso3, {}).get(code, {}).items()
+            }
+            for o in ob_rules.obligations_for(
+                rules,
+                status,
+                tl,
+                as_of,
+                extensions=extensions.get(iso3, {}).get(code),
+                facts=facts,
+            ):
+                if o.status not in OPEN_STATUSES:
+                    continue
+                if wanted_kind is not None and o.kind is not wanted_kind:
+                    continue
+                rows.append(DeadlineRow(iso3, name, reg, treaty_objs[code], o))
+    order = {s: i for i, s in enumerate(OPEN_STATUSES)}
+    rows.sort(
+        key=lambda r: (order[r.obligation.status], r.obligation.due, r.name, r.treaty.position)
+    )
+    return rows

@@ -245,6 +245,10 @@ def treaty_events_sync(
     treaty_obj.save(update_fields=["status_source", "status_url", "status_as_at"])
     if dry_run:
         transaction.set_rollback(True)
+    else:
+        from monitor.web.cache import data_version_bump
+
+        data_version_bump()  # published data changed: cached pages are stale
     return report
 
 
@@ -331,6 +335,12 @@ def seed_load(*, path: Path = SEED_EVENTS) -> tuple[list[SyncReport], object]:
                 )
             )
         facts = facts_seed_load()
+        from monitor.search.services import search_index_rebuild
+
+        search_index_rebuild()
+    from monitor.web.cache import data_version_bump
+
+    data_version_bump()  # published data changed: cached pages are stale
     return reports, facts
 
 

@@ -6,15 +6,25 @@ from datetime import date
 
 from django import template
 from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format, number_format
 from django.utils.html import format_html
+from django.utils.translation import get_language, gettext
 
 register = template.Library()
 
 
+# English keeps the day-month-year order the site has always used ("1 March 1999"); other
+# languages use Django's DATE_FORMAT ("1 mars 1999", "1 de marzo de 1999").
+_LONG_DATE_FORMATS = {"en": "j F Y"}
+
+
 @register.filter
 def long_date(value: date | None) -> str:
-    """1 March 1999."""
-    return date_format(value, "j F Y") if value else ""
+    """1 March 1999, in the active language."""
+    if not value:
+        return ""
+    language = (get_language() or "en").split("-")[0]
+    return date_format(value, _LONG_DATE_FORMATS.get(language) or get_format("DATE_FORMAT"))
 
 
 @register.filter
@@ -39,15 +49,17 @@ def status_dates(overview) -> list[date]:
 
 @register.filter
 def figure_value(value: object) -> str:
-    """Numbers with thousands separators (4,710; 497.34); other values as they are."""
+    """Numbers grouped in the active language (4,710 / 4 710; 497.34 / 497,34); other
+    values as they are."""
     from decimal import Decimal
 
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, int):
-        return f"{value:,}"
+        return number_format(value, force_grouping=True)
     if isinstance(value, Decimal):
-        return f"{value:,.2f}" if value != value.to_integral() else f"{value:,.0f}"
+        places = 2 if value != value.to_integral() else 0
+        return number_format(value, decimal_pos=places, force_grouping=True)
     return str(getattr(value, "label", value))
 
 
