@@ -92,6 +92,9 @@ def _configure() -> dict:
 # (a write made by another process is only seen at once when the cache is shared: Redis).
 PAGE_CACHE_SECONDS = 300
 
+# Requests per client IP to /api/ (N/second|minute|hour|day); see docs/api.md.
+MONITOR_API_RATE = os.environ.get("MONITOR_API_RATE", "120/minute")
+
 
 def _cache_config(url: str) -> dict:
     """The default cache from MONITOR_CACHE_URL; anything not understood is an error."""
@@ -184,11 +187,13 @@ INSTALLED_APPS = [
     "monitor.research",
     "monitor.web",
     "monitor.search",
+    "ninja",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "monitor.api.middleware.ApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
