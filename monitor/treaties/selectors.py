@@ -182,16 +182,16 @@ def obligation_to_dict(o: ob_rules.Obligation) -> dict:
     }
 
 
-def _obligation_inputs(iso3: str, treaties: Sequence[str]) -> tuple[dict, dict]:
-    extensions: dict[str, dict[ob_rules.Kind, list[ob_rules.Extension]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    # Several sources may record different current deadlines for one obligation (an older
-    # report, then a newer one): all are kept and the rules take the latest deadline.
-    for e in ObligationExtension.objects.filter(country_id=iso3, treaty_id__in=treaties).order_by(
-        "new_deadline", "id"
-    ):
-        extensions[e.treaty_id][ob_rules.Kind(e.kind)].append(
+def _obligation_inputs_by_country(**scope) -> tuple[dict, dict]:
+    """Extensions and facts for the obligations engine, keyed country -> treaty -> kind.
+
+    Two queries whatever the number of countries. Several sources may record different
+    current deadlines for one obligation (an older report, then a newer one): all are kept
+    and the rules take the latest deadline.
+    """
+    extensions: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    for e in ObligationExtension.objects.filter(**scope).order_by("new_deadline", "id"):
+        extensions[e.country_id][e.treaty_id][ob_rules.Kind(e.kind)].append(
             ob_rules.Extension(
                 new_deadline=e.new_deadline,
                 decided_on=e.decided_on,
@@ -202,9 +202,9 @@ def _obligation_inputs(iso3: str, treaties: Sequence[str]) -> tuple[dict, dict]:
                 count=e.extension_count,
             )
         )
-    facts: dict[str, dict[ob_rules.Kind, dict]] = defaultdict(lambda: defaultdict(dict))
-    for f in ObligationFact.objects.filter(country_id=iso3, treaty_id__in=treaties):
-        slot = facts[f.treaty_id][ob_rules.Kind(f.kind)]
+    raw: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(dict)))
+    for f in ObligationFact.objects.filter(**scope):
+        slot = raw[f.country_id][f.treaty_id][ob_rules.Kind(f.kind)]
         slot.setdefault("source", f.source)
         if f.fact == ObligationFact.Fact.COMPLETED:
             slot["completed_on"] = f.date
@@ -214,8 +214,18 @@ def _obligation_inputs(iso3: str, treaties: Sequence[str]) -> tuple[dict, dict]:
             slot["applies"] = True
         elif f.fact == ObligationFact.Fact.DUE_DATE_OVERRIDE:
             slot["due_override"] = f.date
-    built = {t: {k: ob_rules.Facts(**v) for k, v in kinds.items()} for t, kinds in facts.items()}
-    return extensions, built
+    facts = {
+        iso3: {
+            t: {k: ob_rules.Facts(**v) for k, v in kinds.items()} for t, kinds in treaties.items()
+        }
+        for iso3, treaties in raw.items()
+    }
+    return extensions, facts
+
+
+def _obligation_inputs(iso3: str, treaties: Sequence[str]) -> tuple[dict, dict]:
+    extensions, facts = _obligation_inputs_by_country(country_id=iso3, treaty_id__in=treaties)
+    return extensions.get(iso3, {}), facts.get(iso3, {})
 
 
 def country_treaty_statuses(
@@ -460,31 +470,7 @@ def obligations_all(
         .values_list("treaty_id", "country_id", "kind", "date")
     ):
         events[cid][tid].append(Event(EventKind(k), day))
-    extensions: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    for e in ObligationExtension.objects.filter(**scope).order_by("new_deadline", "id"):
-        extensions[e.country_id][e.treaty_id][ob_rules.Kind(e.kind)].append(
-            ob_rules.Extension(
-                new_deadline=e.new_deadline,
-                decided_on=e.decided_on,
-                decided_by=e.decided_by,
-                granted=e.status == ObligationExtension.Status.GRANTED,
-                source=e.source,
-                cumulative=e.cumulative,
-                count=e.extension_count,
-            )
-        )
-    raw_facts: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(dict)))
-    for f in ObligationFact.objects.filter(**scope):
-        slot = raw_facts[f.country_id][f.treaty_id][ob_rules.Kind(f.kind)]
-        slot.setdefault("source", f.source)
-        if f.fact == ObligationFact.Fact.COMPLETED:
-            slot["completed_on"] = f.date
-        elif f.fact == ObligationFact.Fact.NOT_APPLICABLE:
-            slot["not_applicable"] = True
-        elif f.fact == ObligationFact.Fact.APPLIES:
-            slot["applies"] = True
-        elif f.fact == ObligationFact.Fact.DUE_DATE_OVERRIDE:
-            slot["due_override"] = f.date
+    extensions, facts_by_country = _obligation_inputs_by_country(**scope)
     rows = []
     for iso3, by_treaty in events.items():
         if iso3 not in country_rows:
@@ -495,9 +481,7 @@ def obligations_all(
                 continue
             rules = TREATIES[code]
             status, tl = status_on(rules, evs, as_of)
-            facts = {
-                k: ob_rules.Facts(**v) for k, v in raw_facts.get(iso3, {}).get(code, {}).items()
-            }
+            facts = facts_by_country.get(iso3, {}).get(code)
             for o in ob_rules.obligations_for(
                 rules,
                 status,
