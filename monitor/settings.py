@@ -149,6 +149,36 @@ def _cache_config(url: str) -> dict:
     )
 
 
+def _email_config(url: str) -> dict:
+    """EMAIL_* settings from MONITOR_EMAIL_URL: console:// (default), smtp://user:pass@host:port
+    or smtps:// (implicit TLS); smtp+starttls:// upgrades with STARTTLS."""
+    if not url or url == "console://":
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise ConfigError(f"MONITOR_EMAIL_URL={url!r} cannot be parsed: {exc}") from exc
+    scheme = parts.scheme.lower()
+    if scheme not in ("smtp", "smtps", "smtp+starttls") or not parts.hostname:
+        raise ConfigError(
+            f"MONITOR_EMAIL_URL={url!r}: use console://, smtp://host:port, smtps://... "
+            "or smtp+starttls://..."
+        )
+    from urllib.parse import unquote
+
+    return {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "HOST": parts.hostname,
+        "PORT": port or (465 if scheme == "smtps" else 587 if scheme == "smtp+starttls" else 25),
+        "HOST_USER": unquote(parts.username or ""),
+        "HOST_PASSWORD": unquote(parts.password or ""),
+        "USE_SSL": scheme == "smtps",
+        "USE_TLS": scheme == "smtp+starttls",
+        "TIMEOUT": 20,
+    }
+
+
 def _local_secret_key(var_dir: Path) -> str:
     """Generate a key once per checkout and keep it, so sessions survive restarts."""
     path = var_dir / "secret_key"
@@ -187,6 +217,12 @@ INSTALLED_APPS = [
     "monitor.research",
     "monitor.web",
     "monitor.search",
+    "monitor.audit",
+    "monitor.editorial",
+    "django.contrib.admin",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "ninja",
 ]
 
@@ -199,8 +235,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: locks out after repeated failed sign-ins.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "monitor.urls"
@@ -247,6 +286,46 @@ STORAGES = {
         )
     },
 }
+
+# --- Accounts (editorial workflow) ---------------------------------------------------------
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out clients
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/editorial/"
+LOGOUT_REDIRECT_URL = "/"
+# django-axes: 5 failed sign-ins for a username from one address lock it for an hour.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "editorial/locked_out.html"
+OTP_TOTP_ISSUER = "Monitor"
+SESSION_COOKIE_AGE = 60 * 60 * 12  # a working day
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# E-mail: printed to the console unless MONITOR_EMAIL_URL names an SMTP server.
+MONITOR_SITE_URL = os.environ.get("MONITOR_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = os.environ.get("MONITOR_EMAIL_FROM", "monitor@localhost")
+_email = _email_config(os.environ.get("MONITOR_EMAIL_URL", "").strip())
+EMAIL_BACKEND = _email.pop("BACKEND")
+for _name, _value in _email.items():
+    globals()[f"EMAIL_{_name}"] = _value
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

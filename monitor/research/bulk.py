@@ -45,10 +45,11 @@ from collections.abc import Iterable
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from monitor.audit.services import AuditContext, audit_write
 from monitor.countries.models import Country
 from monitor.research.aggregates import casualty_rollup_refresh
 from monitor.research.models import CasualtyRecord, Edition, Source
-from monitor.research.services import ResearchDataError
+from monitor.research.services import ResearchDataError, edition_check_open
 from monitor.research.themes import THEMES, CellError
 
 THEME = THEMES["casualty_records"]
@@ -317,6 +318,7 @@ def casualty_records_bulk_load(
     first_row: int = 1,
     max_errors: int = 1000,
     skip_fk_triggers: bool = True,
+    audit: AuditContext | None = None,
 ) -> int:
     """Validate and append individual casualty records; return the number written.
 
@@ -332,7 +334,11 @@ def casualty_records_bulk_load(
     On PostgreSQL the server's per-row foreign-key triggers are skipped during the COPY when
     the connection may do so (superuser), since the loader checks those values itself; see
     the module docstring. `skip_fk_triggers=False` keeps the per-row checks.
+
+    The audit log gets one entry for the whole load (rows appended, edition, source, `audit`'s
+    who/how/why), not one per row. A frozen edition refuses the load.
     """
+    edition_check_open(edition)
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     table = CasualtyRecord._meta.db_table
@@ -354,4 +360,13 @@ def casualty_records_bulk_load(
         if errors:
             raise BulkLoadError(errors, truncated=len(errors) >= max_errors)
         casualty_rollup_refresh(edition=edition, source=source)
+        audit_write(
+            context=audit or AuditContext(via="bulk load"),
+            action="create",
+            object_type=CasualtyRecord._meta.label_lower,
+            object_id=f"bulk:{source.key}",
+            label=f"{count} individual casualty records from {source.key}",
+            edition=edition.name,
+            after={"records_appended": count, "source": source.key},
+        )
     return count

@@ -15,6 +15,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from monitor.audit.services import AuditContext
 from monitor.countries.models import Country
 from monitor.research.importers.issues import ImportIssue
 from monitor.research.importers.tabular import TableError, read_table
@@ -84,6 +85,82 @@ def _key_value(value):
     if isinstance(value, Source):
         return value.key
     return value
+
+
+def row_values(
+    spec: Theme,
+    raw: dict[str, str],
+    *,
+    countries: dict[str, Country],
+    sources: dict[str, Source],
+    bad: set[str] | None = None,
+) -> tuple[dict, list[tuple[str | None, str]]]:
+    """One row of `spec` as model values, and its problems as (column, message).
+
+    `raw` maps column names to cell text (a column not in `raw` is empty). Countries are
+    looked up by ISO3 ("WLD" is a global figure) and sources by key in the given maps. The
+    cells are converted, the theme's checks run and the model's field limits are checked;
+    nothing is written. `bad` (updated) holds the columns already reported. The importer and
+    the editorial proposals both call this, so a figure is checked the same way by both.
+    """
+    bad = set() if bad is None else bad
+    problems: list[tuple[str | None, str]] = []
+    values: dict = {}
+    for column in spec.columns:
+        if column.name not in raw:
+            values[column.name] = None
+            continue
+        try:
+            value = column.parse(raw[column.name] or "")
+        except CellError as exc:
+            problems.append((column.name, str(exc)))
+            bad.add(column.name)
+            continue
+        if column.lookup == "country" and value is not None:
+            code = str(value).strip().upper()
+            if code == GLOBAL_CODE:
+                value = None
+            elif code in countries:
+                value = countries[code]
+            else:
+                hint = "" if countries else " (no countries loaded: run monitor seed)"
+                problems.append((column.name, f"unknown country {str(value).strip()!r}{hint}"))
+                bad.add(column.name)
+                continue
+        elif column.lookup == "source" and value is not None:
+            found = sources.get(str(value).strip())
+            if found is None:
+                problems.append(
+                    (
+                        column.name,
+                        f"unknown source {str(value).strip()!r} "
+                        "(load it with monitor import sources FILE)",
+                    )
+                )
+                bad.add(column.name)
+                continue
+            value = found
+        values[column.name] = value
+
+    # The theme's checks, on what converted; none about a cell already reported.
+    convertible = {k: v for k, v in values.items() if k not in bad}
+    for check in spec.checks:
+        for column_name, message in check(convertible):
+            if column_name not in bad:
+                problems.append((column_name, message))
+                bad.add(column_name)
+
+    data = _model_data(spec, {k: v for k, v in values.items() if k not in bad})
+    # Field limits (lengths, URL and key formats) before anything is written.
+    try:
+        spec.model(**data).clean_fields(
+            exclude=[*_FOREIGN_KEYS, *bad, *(f for f in values if f not in data)]
+        )
+    except ValidationError as exc:
+        for column_name, message in _messages(exc):
+            problems.append((column_name, message))
+            bad.add(column_name or "")
+    return data, problems
 
 
 def theme_import(
@@ -163,7 +240,6 @@ def theme_import(
     prepared: list[tuple[int, str | None, dict]] = []
     seen_keys: dict[tuple, int] = {}
     for number, cells in table.rows:
-        values: dict = {}
         bad: set[str] = set(missing)  # columns already reported: no more about them
         row_edition = edition
         if edition_column is not None:
@@ -173,60 +249,10 @@ def theme_import(
             elif cell and edition and cell != edition:
                 issue(number, "edition", f"{cell!r} is not the edition given, {edition!r}")
             row_edition = cell or edition
-        for column in spec.columns:
-            if column.name not in present:
-                values[column.name] = None
-                continue
-            raw = cells[present[column.name]]
-            try:
-                value = column.parse(raw)
-            except CellError as exc:
-                issue(number, column.name, str(exc))
-                bad.add(column.name)
-                continue
-            if column.lookup == "country" and value is not None:
-                code = str(value).strip().upper()
-                if code == GLOBAL_CODE:
-                    value = None
-                elif code in countries:
-                    value = countries[code]
-                else:
-                    hint = "" if countries else " (no countries loaded: run monitor seed)"
-                    issue(number, column.name, f"unknown country {str(value).strip()!r}{hint}")
-                    bad.add(column.name)
-                    continue
-            elif column.lookup == "source" and value is not None:
-                found = sources.get(str(value).strip())
-                if found is None:
-                    issue(
-                        number,
-                        column.name,
-                        f"unknown source {str(value).strip()!r} "
-                        "(load it with monitor import sources FILE)",
-                    )
-                    bad.add(column.name)
-                    continue
-                value = found
-            values[column.name] = value
-
-        # The theme's checks, on what converted; none about a cell already reported.
-        convertible = {k: v for k, v in values.items() if k not in bad}
-        for check in spec.checks:
-            for column_name, message in check(convertible):
-                if column_name not in bad:
-                    issue(number, column_name, message)
-                    bad.add(column_name)
-
-        data = _model_data(spec, {k: v for k, v in values.items() if k not in bad})
-        # Field limits (lengths, URL and key formats) before anything is written.
-        try:
-            spec.model(**data).clean_fields(
-                exclude=[*_FOREIGN_KEYS, *bad, *(f for f in values if f not in data)]
-            )
-        except ValidationError as exc:
-            for column_name, message in _messages(exc):
-                issue(number, column_name, message)
-                bad.add(column_name or "")
+        raw = {name: cells[text] for name, text in present.items()}
+        data, problems = row_values(spec, raw, countries=countries, sources=sources, bad=bad)
+        for column_name, message in problems:
+            issue(number, column_name, message)
 
         if not any(k in bad for k in spec.key):
             key = (row_edition, *(_key_value(data.get(k)) for k in spec.key))
@@ -267,7 +293,9 @@ def theme_import(
                     data = {**data, "edition": editions[row_edition]}
                 prepared_written.append((number, row_edition, data))
                 try:
-                    result = record_upsert(theme=spec, values=data)
+                    result = record_upsert(
+                        theme=spec, values=data, audit=AuditContext(via=f"import {fname}")
+                    )
                 except ValidationError as exc:
                     for column_name, message in _messages(exc):
                         issue(number, column_name, message)

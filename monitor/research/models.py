@@ -62,12 +62,49 @@ class Edition(models.Model):
     data_year = models.PositiveSmallIntegerField(null=True, blank=True)
     publication_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    frozen_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set by `monitor edition freeze`: from then on its figures never change; "
+        "corrections become errata.",
+    )
 
     class Meta:
         ordering = ["report_year", "name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def frozen(self) -> bool:
+        return self.frozen_at is not None
+
+
+class Erratum(models.Model):
+    """A correction to a figure of a frozen edition.
+
+    The frozen record stays as published; the corrected figure is a record of a later
+    (open) edition, and this row links the two with the reason.
+    """
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="errata")
+    theme = models.CharField(max_length=40)
+    original_id = models.PositiveBigIntegerField(help_text="The frozen edition's record.")
+    corrected_id = models.PositiveBigIntegerField(help_text="The corrected record.")
+    corrected_edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="+")
+    country = models.ForeignKey(
+        "countries.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField()
+    proposal_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "errata"
+
+    def __str__(self) -> str:
+        return f"Erratum to {self.edition}: {self.theme} #{self.original_id}"
 
 
 class Record(models.Model):

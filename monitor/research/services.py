@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from monitor.audit.services import SYSTEM, AuditContext
 from monitor.research.models import Edition, Source
 from monitor.research.themes import Theme
 
@@ -85,13 +86,30 @@ class UpsertResult:
     changed: bool
 
 
-def record_upsert(*, theme: Theme, values: dict) -> UpsertResult:
+def edition_check_open(edition: Edition) -> None:
+    """Refuse a write into a frozen edition: its figures never change (errata instead)."""
+    if edition is not None and edition.frozen_at is not None:
+        raise ResearchDataError(
+            f"edition {edition.name!r} is frozen: its figures cannot change; "
+            "a correction goes into an open edition as an erratum"
+        )
+
+
+def _audit_country(obj) -> str:
+    return getattr(obj, "country_id", None) or ""
+
+
+def record_upsert(*, theme: Theme, values: dict, audit: AuditContext = SYSTEM) -> UpsertResult:
     """Create or update one record of `theme`, found by the theme's natural key.
 
     `values` holds converted values keyed by column name, with "country" a Country or None,
     "source" a Source, and "edition" an Edition (for edition-bound themes). Re-applying the
-    same values reports no change, which makes imports idempotent.
+    same values reports no change, which makes imports idempotent. Every creation or change
+    is written to the audit log with `audit` (who, how, why); a frozen edition refuses both
+    (`ResearchDataError`).
     """
+    from monitor.audit.services import audit_write, snapshot
+
     model = theme.model
     data = {k: v for k, v in values.items() if k in {f.name for f in model._meta.get_fields()}}
     for name, value in list(data.items()):
@@ -105,19 +123,62 @@ def record_upsert(*, theme: Theme, values: dict) -> UpsertResult:
     lookup = {k: data.get(k) for k in key_fields}
     from monitor.web.cache import data_version_bump
 
+    edition = data.get("edition") if theme.edition_bound else None
     with transaction.atomic():
         existing = model.objects.filter(**lookup).first()
         if existing is None:
+            edition_check_open(edition)
             obj = model(**data)
             obj.full_clean()
             obj.save()
+            audit_write(
+                context=audit,
+                action="create",
+                obj=obj,
+                label=_record_label(theme, obj),
+                country=_audit_country(obj),
+                edition=edition.name if edition else "",
+                after=snapshot(obj),
+            )
             data_version_bump()  # published data changed: cached pages are stale
             return UpsertResult(obj, True, True)
         changed = [k for k, v in data.items() if getattr(existing, k) != v]
         if changed:
+            edition_check_open(edition)
+            before = snapshot(existing, changed)
             for k in changed:
                 setattr(existing, k, data[k])
             existing.full_clean()
             existing.save(update_fields=changed)
+            audit_write(
+                context=audit,
+                action="update",
+                obj=existing,
+                label=_record_label(theme, existing),
+                country=_audit_country(existing),
+                edition=edition.name if edition else "",
+                before=before,
+                after=snapshot(existing, changed),
+            )
             data_version_bump()
         return UpsertResult(existing, False, bool(changed))
+
+
+def _record_label(theme: Theme, obj) -> str:
+    """e.g. "Casualties AFG 2023 (mines_erw)"."""
+    parts = [theme.label]
+    country = getattr(obj, "country_id", None)
+    if country or hasattr(obj, "data_year"):
+        parts.append(country or "WLD")
+    if hasattr(obj, "data_year"):
+        parts.append(str(obj.data_year))
+    extra = [
+        str(getattr(obj, k))
+        for k in theme.key
+        if k not in ("country", "data_year", "source") and getattr(obj, k, "") not in ("", None)
+    ]
+    if extra:
+        parts.append(f"({', '.join(extra)})")
+    if theme.name == "sources":
+        parts.append(getattr(obj, "key", ""))
+    return " ".join(parts)

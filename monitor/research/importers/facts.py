@@ -82,6 +82,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
+from monitor.audit.services import AuditContext
 from monitor.countries.data import load_country_records
 from monitor.countries.models import Country
 from monitor.research.importers.issues import ImportIssue
@@ -1089,7 +1090,11 @@ def _write(plan: _Plan, report: FactsReport, file: str) -> None:
                 "edition": editions[p.edition],
                 "source": sources[p.source],
             }
-            result = record_upsert(theme=THEMES[p.theme], values=values)
+            result = record_upsert(
+                theme=THEMES[p.theme],
+                values=values,
+                audit=AuditContext(via=f"import-facts {file}", reason=f"fact {first.fact_id}"),
+            )
         except (ValidationError, ResearchDataError) as exc:
             detail = "; ".join(getattr(exc, "messages", None) or [str(exc)])
             raise FactsImportError(

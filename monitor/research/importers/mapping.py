@@ -50,6 +50,7 @@ from pathlib import Path
 
 from django.db import models, transaction
 
+from monitor.audit.services import AuditContext
 from monitor.countries.models import Country
 from monitor.research.importers.issues import ImportIssue
 from monitor.research.services import (
@@ -776,7 +777,11 @@ def mapped_import(
                 **targets[key],
                 "note": note,
             }
-            result = record_upsert(theme=mapping.theme, values=values)
+            result = record_upsert(
+                theme=mapping.theme,
+                values=values,
+                audit=AuditContext(via=f"import-mapped {report.file}"),
+            )
             status = "created" if result.created else "updated" if result.changed else "unchanged"
             report.records.append(
                 RecordOutcome(group.country, group.year, group.rows, targets[key], status)
