@@ -19,6 +19,9 @@ class AuditQuerySet(models.QuerySet):
     def update(self, **kwargs):  # noqa: D401
         raise AppendOnlyError("the audit log is append-only: rows are never updated")
 
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("the audit log is append-only: rows are never updated")
+
     def delete(self):
         raise AppendOnlyError("the audit log is append-only: rows are never deleted")
 
@@ -29,6 +32,7 @@ class AuditEntry(models.Model):
     class Action(models.TextChoices):
         CREATE = "create", "Created"
         UPDATE = "update", "Updated"
+        DELETE = "delete", "Deleted"
         ERRATUM = "erratum", "Erratum to a frozen edition"
         FREEZE = "freeze", "Edition frozen"
 

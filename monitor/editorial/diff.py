@@ -45,7 +45,8 @@ def _text(value) -> str:
 
 def text_diff_html(current: str, proposed: str) -> str:
     """Word-level diff as HTML: removed words in <del>, added words in <ins>; escaped."""
-    a, b = (current or "").split(" "), (proposed or "").split(" ")
+    a = current.split(" ") if current else []
+    b = proposed.split(" ") if proposed else []
     out = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if op == "equal":

@@ -93,7 +93,9 @@ def render(text: str, sources: Mapping[str, SourceRef], *, anchor: str = "fn") -
             notes.append(Footnote(numbers[ident], key, locator, sources.get(key)))
         return _MARK.format(numbers[ident])
 
-    body = _md.render(CITATION.sub(mark, text or ""))
+    # The writer's text cannot contain a footnote mark of its own.
+    text = (text or "").replace("\u2063", "")
+    body = _md.render(CITATION.sub(mark, text))
     body = _MARK_RE.sub(
         lambda m: (
             f'<sup class="fnref" id="{anchor}-ref-{m.group(1)}">'

@@ -300,6 +300,9 @@ def theme_import(
                     for column_name, message in _messages(exc):
                         issue(number, column_name, message)
                     continue
+                except ResearchDataError as exc:  # e.g. a figure of a frozen edition
+                    issue(number, "edition", str(exc))
+                    continue
                 if result.created:
                     report.created += 1
                 elif result.changed:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from monitor.audit.models import AuditEntry
+from monitor.audit.services import AuditContext, audit_write, snapshot
 from monitor.countries.matching import NameMatcher, UnknownCountryName, default_matcher
 from monitor.countries.models import Country
 from monitor.rules import obligations as ob_rules
@@ -196,8 +198,28 @@ def treaty_events_sync(
         (e.treaty_id, e.country_id, e.kind, e.date.isoformat()): e
         for e in TreatyEvent.objects.filter(treaty=treaty, origin=TreatyEvent.Origin.UNTC)
     }
+    audit = []  # one audit entry per event created, changed or removed
+    via = f"UNTC status {status_source}"[:300]
+
+    def log(action: str, event, before=None, after=None):
+        audit.append(
+            AuditEntry(
+                actor_name="system",
+                action=action,
+                object_type="treaties.treatyevent",
+                object_id=str(event.pk or ""),
+                object_label=f"{treaty} {event.country_id} {event.kind} {event.date}"[:300],
+                country=event.country_id,
+                before=before,
+                after=after,
+                via=via,
+                reason="depositary status page",
+            )
+        )
+
     for key, event in existing.items():
         if key not in wanted:
+            log("delete", event, before=snapshot(event))
             report.removed.append(
                 EventRecord(
                     treaty, event.country_id, event.kind, key[3], event.source, event.source_url
@@ -231,14 +253,19 @@ def treaty_events_sync(
                 record.source_url,
                 record.note,
             )
+            before = snapshot(event, ["source", "source_url", "note"])
             event.full_clean()
             event.save(update_fields=["source", "source_url", "note"])
+            log("update", event, before, snapshot(event, ["source", "source_url", "note"]))
             report.updated.append(record)
         else:
             report.unchanged += 1
     for event in to_create:
         event.full_clean(validate_unique=False, validate_constraints=False)
     TreatyEvent.objects.bulk_create(to_create)
+    for event in to_create:
+        log("create", event, after=snapshot(event))
+    AuditEntry.objects.bulk_create(audit)
     treaty_obj.status_source = status_source
     treaty_obj.status_url = status_url
     treaty_obj.status_as_at = status_as_at
@@ -383,7 +410,7 @@ def obligation_extension_record(
             )
         except ob_rules.ExtensionError as exc:
             raise TreatyDataError(f"{iso3} {treaty} {kind}: {exc}") from exc
-    ext, _ = ObligationExtension.objects.update_or_create(
+    ext, created = ObligationExtension.objects.update_or_create(
         treaty_id=treaty,
         country_id=iso3,
         kind=kind,
@@ -397,5 +424,12 @@ def obligation_extension_record(
             "source": source,
             "source_url": source_url,
         },
+    )
+    audit_write(
+        context=AuditContext(via="obligation extension", reason=decided_by or source),
+        action="create" if created else "update",
+        obj=ext,
+        country=iso3,
+        after=snapshot(ext),
     )
     return ext

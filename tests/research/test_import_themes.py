@@ -598,3 +598,27 @@ def test_no_countries_loaded_says_so(db, tmp_path):
         "production.csv, row 2, column country: unknown country 'IND' "
         "(no countries loaded: run monitor seed)"
     ]
+
+
+@pytest.mark.django_db
+def test_frozen_edition_refuses_changes_but_accepts_an_identical_reimport(loaded, tmp_path):
+    from django.utils import timezone
+
+    from monitor.audit.models import AuditEntry
+
+    path = theme_file(tmp_path, "contamination")
+    assert theme_import(theme="contamination", path=path, edition=EDITION).ok
+    m.Edition.objects.filter(name=EDITION).update(frozen_at=timezone.now())
+    again = theme_import(theme="contamination", path=path, edition=EDITION)
+    assert again.ok and again.unchanged == len(GOOD_ROWS["contamination"])
+
+    changed = [dict(GOOD_ROWS["contamination"][0], area_km2="13.00")]
+    audit_before = AuditEntry.objects.count()
+    report = theme_import(
+        theme="contamination", path=write_csv(tmp_path / "c2.csv", changed), edition=EDITION
+    )
+    assert not report.ok
+    assert [(i.file, i.row, i.column) for i in report.issues] == [("c2.csv", 2, "edition")]
+    assert "frozen" in report.issues[0].message
+    assert m.Contamination.objects.get(country_id="AFG").area_km2 == Decimal("12.50")
+    assert AuditEntry.objects.count() == audit_before
