@@ -1,5 +1,6 @@
-"""Routes of the read API, /api/v1/. Every read goes through the same selectors as the CLI and
+"""Routes of the API, /api/v1/. Every read goes through the same selectors as the CLI and
 the web pages (monitor.treaties.selectors, monitor.research.exports), so they cannot disagree.
+The write side (researchers' proposals, token auth) is in monitor.api.proposals.
 """
 
 from __future__ import annotations
@@ -8,16 +9,21 @@ import re
 from datetime import date
 from typing import Annotated, Literal
 
+from django.http import JsonResponse
 from django.urls import reverse
 from ninja import NinjaAPI, Query
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import BeforeValidator, Field
 
 from monitor.api import schemas as s
+from monitor.api.auth import unauthorized
 from monitor.api.errors import ApiError, error_response
 from monitor.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, paginate
+from monitor.api.proposals import router as proposals_router
 from monitor.countries.models import Country
+from monitor.editorial.services import EditorialError, NotAllowed
+from monitor.editorial.workflow import TransitionError
 from monitor.research.exports import (
     GLOBAL_CODE,
     ExportError,
@@ -36,8 +42,10 @@ api = NinjaAPI(
     title="Landmine and Cluster Munition Monitor API",
     version="1",
     description=(
-        "Read-only open data of the Landmine and Cluster Munition Monitor: treaty status, "
-        "obligations and cited research records. See docs/api.md for the v1 stability promise."
+        "Open data of the Landmine and Cluster Munition Monitor: treaty status, obligations "
+        "and cited research records, read without authentication; and proposals of changes "
+        "by researchers (bearer token from their profile page). See docs/api.md for the v1 "
+        "stability promise."
     ),
     urls_namespace="api-v1",
     docs_url="/docs",
@@ -87,16 +95,54 @@ def _api_error(request, exc: ApiError):
 def _validation_error(request, exc: NinjaValidationError):
     first = exc.errors[0] if exc.errors else {}
     loc = [str(part) for part in first.get("loc", ()) if not isinstance(part, int)]
-    field = loc[-1] if loc else None
+    if loc and loc[0] == "body":
+        # A JSON body: ("body", <parameter>, "payload", "total", <type tags of a union>)
+        # -> "payload.total", as the editorial services name fields.
+        field = ".".join(p for p in loc[2:] if not _TYPE_TAG.search(p)) or None
+    else:
+        field = loc[-1] if loc else None
     if field in ("query", "path", "body") and len(loc) == 1:
         field = None
     message = first.get("msg", "invalid request")
     return error_response(422, f"{field}: {message}" if field else message, field)
 
 
+_TYPE_TAG = re.compile(r"[\[\]()-]")
+
+
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
     return error_response(exc.status_code, str(exc))
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request, exc: AuthenticationError):
+    return unauthorized(request)
+
+
+@api.exception_handler(NotAllowed)
+def _not_allowed(request, exc: NotAllowed):
+    return error_response(403, str(exc) or "not allowed")
+
+
+def _problems_response(detail: str, field: str | None, problems) -> JsonResponse:
+    """422 in the usual error shape plus every problem found (s.ProblemsErrorOut)."""
+    body = {
+        "detail": detail,
+        "field": field,
+        "problems": [{"field": f, "message": m} for f, m in problems],
+    }
+    return JsonResponse(body, status=422)
+
+
+@api.exception_handler(EditorialError)
+def _editorial_error(request, exc: EditorialError):
+    return _problems_response(str(exc), exc.field, exc.problems)
+
+
+@api.exception_handler(TransitionError)
+def _transition_error(request, exc: TransitionError):
+    return _problems_response(str(exc), "state", [("state", str(exc))])
 
 
 # --- parameters ----------------------------------------------------------------------------
@@ -383,3 +429,6 @@ def _register_theme(theme: Theme) -> None:
 for _theme in THEMES.values():
     if _theme.name != "sources":
         _register_theme(_theme)
+
+
+api.add_router("", proposals_router)

@@ -7,7 +7,11 @@ JSON bodies for errors raised outside the API's views (unknown path, method not 
 * ETag: hash of the data version (monitor.web.cache), today's date (the default `as_of`) and
   the full path with query. Last-Modified: when this data version was first served. Both are
   checked *before* the view runs, so a 304 costs no query.
-* CORS: `Access-Control-Allow-Origin: *` on GET/HEAD/OPTIONS responses; preflights answered.
+* CORS: `Access-Control-Allow-Origin: *` on GET/HEAD/OPTIONS responses; preflights answered
+  (for GET and HEAD only: the write side is for scripts, not for other sites' pages).
+* Private responses (the write side, /api/v1/proposals/, token authenticated) get no ETag,
+  no 304, no CORS header and `Cache-Control: private, no-store`: they depend on who asks,
+  not only on the published data.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from monitor.api.errors import error_response
 from monitor.web.cache import data_version
 
 PREFIX = "/api/"
+PRIVATE_PREFIXES = ("/api/v1/proposals/",)
 SAFE = ("GET", "HEAD", "OPTIONS")
 _PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 _EXPOSED = "ETag, Last-Modified, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining"
@@ -84,8 +89,12 @@ def _last_modified() -> float:
     return cache.get(key) or int(time.time())
 
 
+def _private(request) -> bool:
+    return request.path_info.startswith(PRIVATE_PREFIXES)
+
+
 def _cors(request, response):
-    if request.method in SAFE:
+    if request.method in SAFE and not _private(request):
         response["Access-Control-Allow-Origin"] = "*"
         response["Access-Control-Expose-Headers"] = _EXPOSED
     return response
@@ -109,7 +118,8 @@ class ApiMiddleware:
         if limited is not None:
             return _cors(request, limited)
         etag = last_modified = None
-        if request.method in ("GET", "HEAD"):
+        private = _private(request)
+        if request.method in ("GET", "HEAD") and not private:
             etag = _etag(request)
             last_modified = _last_modified()
             not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
@@ -133,6 +143,8 @@ class ApiMiddleware:
             response["ETag"] = etag
             response["Last-Modified"] = http_date(last_modified)
             response["Cache-Control"] = "public, max-age=0, must-revalidate"
+        elif private:
+            response["Cache-Control"] = "private, no-store"
         if quota:
             response["X-RateLimit-Limit"] = str(quota[0])
             response["X-RateLimit-Remaining"] = str(quota[1])

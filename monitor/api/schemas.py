@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import datetime
+from typing import Annotated, Literal
 
-from ninja import Schema
-from pydantic import create_model
+from ninja import Field, Schema
+from pydantic import AfterValidator, StringConstraints, create_model
 
+from monitor.editorial.narrative import SECTIONS
+from monitor.editorial.services import PROPOSABLE_THEMES
+from monitor.editorial.workflow import State as ProposalState
 from monitor.research.exports import EDITION_COLUMN, column_type, export_columns
 from monitor.research.themes import Theme
 from monitor.rules.obligations import Kind, ObligationStatus
@@ -14,6 +18,9 @@ from monitor.rules.treaties import Status
 
 StatusValue = Literal[tuple(s.value for s in Status)]  # type: ignore[valid-type]
 KindValue = Literal[tuple(k.value for k in Kind)]  # type: ignore[valid-type]
+ProposableTheme = Literal[PROPOSABLE_THEMES]  # type: ignore[valid-type]
+SectionKey = Literal[tuple(key for key, _ in SECTIONS)]  # type: ignore[valid-type]
+ProposalStateValue = Literal[tuple(s.value for s in ProposalState)]  # type: ignore[valid-type]
 ObligationStatusValue = Literal[tuple(s.value for s in ObligationStatus)]  # type: ignore[valid-type]
 
 
@@ -169,3 +176,109 @@ def record_schema(theme: Theme) -> type[Schema]:
 def page_schema(theme: Theme, record: type[Schema]) -> type[Schema]:
     camel = "".join(part.title() for part in theme.name.split("_"))
     return create_model(f"{camel}Page", __base__=PageOut, results=(list[record], ...))
+
+
+# --- the write side: proposals ---------------------------------------------------------------
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+#: Text that any database can store (PostgreSQL refuses NUL characters).
+Text = Annotated[str, AfterValidator(_no_nul)]
+PayloadCell = Annotated[str, AfterValidator(_no_nul), StringConstraints(max_length=5000)]
+
+
+class ProblemOut(Schema):
+    field: str | None
+    message: str
+
+
+class ProblemsErrorOut(ErrorOut):
+    """422: `field` names the first problem; `problems` lists all (empty for a bad type)."""
+
+    problems: list[ProblemOut] = []
+
+
+class NewSourceIn(Schema):
+    title: Annotated[Text, StringConstraints(max_length=500)] = ""
+    url: Annotated[Text, StringConstraints(max_length=500)] = ""
+    publisher: Annotated[Text, StringConstraints(max_length=200)] = ""
+    publication_date: Annotated[Text, StringConstraints(max_length=20)] = ""
+    quote: Annotated[Text, StringConstraints(max_length=5000)] = ""
+
+    model_config = {"extra": "forbid"}
+
+
+class ProposalIn(Schema):
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$")] = Field(
+        description="ISO 3166-1 alpha-3 code of a country you are assigned to."
+    )
+    kind: Literal["record", "narrative"]
+    theme: ProposableTheme | Literal[""] = Field(
+        "", description="A figure's research theme (for `record`)."
+    )
+    target_id: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = Field(
+        None,
+        description="The record a figure corrects (as in the read API); none for a new record.",
+    )
+    edition: Annotated[Text, StringConstraints(max_length=120)] | None = Field(
+        None, description="Edition name; default: the target's edition if open, else the latest."
+    )
+    payload: (
+        Annotated[
+            dict[
+                Annotated[Text, StringConstraints(max_length=60)], PayloadCell | int | float | None
+            ],
+            Field(max_length=100),
+        ]
+        | None
+    ) = Field(
+        None,
+        description=(
+            "A figure as the cells of an import row (column: value). With `target_id`, only "
+            "the columns that change: the others carry over from the record corrected."
+        ),
+    )
+    section: SectionKey | Literal[""] = Field(
+        "", description="A profile section (for `narrative`)."
+    )
+    body: Annotated[Text, StringConstraints(max_length=100_000)] = Field(
+        "", description="A narrative section in Markdown, citing sources as [@source-key]."
+    )
+    new_source: NewSourceIn | None = Field(
+        None, description='A source not stored yet; cite it as source "new" or [@new].'
+    )
+    reason: Annotated[Text, StringConstraints(max_length=5000)] = Field(
+        "", description="Why this change; required to submit."
+    )
+    submit: bool = Field(False, description="Submit for review at once (else a draft).")
+
+    model_config = {"extra": "forbid"}
+
+
+class ProposalOut(Schema):
+    id: int
+    state: ProposalStateValue
+    country: str
+    kind: Literal["record", "narrative"]
+    theme: str
+    target_id: int | None
+    edition: str
+    payload: dict[str, str]
+    section: str
+    body: str
+    new_source: dict[str, str]
+    reason: str
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    url: str = Field(description="Its page in the editorial back office.")
+    api_url: str
+
+
+class ProposalPage(PageOut):
+    results: list[ProposalOut]

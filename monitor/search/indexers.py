@@ -1,8 +1,10 @@
 """What the search index holds: one indexer function per kind of document.
 
 An indexer yields `Doc`s; `search_index_rebuild()` runs every indexer in `INDEXERS`. A new
-kind of document (narrative country profiles, reports, ...) is one more function decorated
-with `@indexer(kind, label)`: the label heads its group of results on the search page.
+kind of document (reports, ...) is one more function decorated with `@indexer(kind, label)`:
+the label heads its group of results on the search page (and is listed in
+monitor/web/labels.py for translation). Published narrative sections are also re-indexed one
+by one as they are published (`search_narrative_update`, from a signal: see apps.py).
 """
 
 from __future__ import annotations
@@ -141,3 +143,24 @@ def index_research_notes() -> Iterable[Doc]:
                 body=body,
                 boost=0.5,
             )
+
+
+def narrative_doc(iso3: str, country_name: str, section) -> Doc:
+    """The search document of one published profile section (a `ProfileSection`)."""
+    return Doc(
+        kind="narrative",
+        ref=f"{iso3}:{section.key}",
+        title=f"{country_name}: {section.label}",
+        url=reverse("web:country-detail", kwargs={"iso3": iso3}) + f"#{section.key}",
+        body=f"{section.text} ({section.edition})",
+        boost=1.5,
+    )
+
+
+@indexer("narrative", "Country profiles")
+def index_narrative() -> Iterable[Doc]:
+    """Each country's published profile sections (the latest edition of each section)."""
+    from monitor.editorial.selectors_public import profiles_all
+
+    for iso3, name, section in profiles_all():
+        yield narrative_doc(iso3, name, section)

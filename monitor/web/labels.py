@@ -47,6 +47,13 @@ LABELS = (
     # Search result groups (monitor.search.indexers)
     gettext_noop("Countries and other areas"),
     gettext_noop("Research notes and quotes"),
+    gettext_noop("Country profiles"),
+    # Country profile sections (monitor.editorial.narrative.SECTIONS)
+    gettext_noop("Mine Ban Policy"),
+    gettext_noop("Cluster Munition Ban Policy"),
+    gettext_noop("Impact"),
+    gettext_noop("Addressing the Impact"),
+    gettext_noop("Support for Mine Action"),
     # Obligations (monitor.rules.obligations.Kind.label)
     gettext_noop("Initial transparency report"),
     gettext_noop("Annual transparency report"),

@@ -10,8 +10,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from monitor.countries.models import Country
+from monitor.editorial import services as editorial
+from monitor.editorial.selectors_public import (
+    country_errata,
+    country_profile,
+    errata_by_record,
+    subscription_by_token,
+)
 from monitor.graphics.charts import Series as ChartSeries
 from monitor.graphics.charts import line_chart_svg
 from monitor.research.selectors import (
@@ -121,6 +130,7 @@ def country_detail(request, iso3: str):
         for theme, series in research.series
     ]
     status_dates = [v.treaty.status_as_at for v in summary.treaties if v.treaty.status_as_at]
+    errata = country_errata(iso3=summary.country.iso3)
     return render(
         request,
         "web/country_detail.html",
@@ -131,7 +141,79 @@ def country_detail(request, iso3: str):
             "research_view": research,
             "charts": charts,
             "status_date": max(status_dates) if status_dates else None,
+            "profile": country_profile(iso3=summary.country.iso3),
+            "errata": errata,
+            "errata_index": errata_by_record(errata),
         },
+    )
+
+
+# --- Subscriptions to a country profile (double opt-in; never cached) -----------------------
+
+
+_EMAIL_MAX = 254
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def country_subscribe(request, iso3: str):
+    """GET: the form alone; POST: ask for a confirmation e-mail, then "check your inbox"."""
+    country = Country.objects.filter(iso3=iso3.upper()).first() if _ISO3.match(iso3) else None
+    if country is None:
+        raise Http404(f"No country or area has the code {iso3}.")
+    context = {"country": country, "email": ""}
+    if request.method == "GET":
+        return render(request, "web/subscribe.html", context)
+    email = request.POST.get("email", "").strip()
+    context["email"] = email[:_EMAIL_MAX]
+    # Longer than Subscription.email can store (validate_email alone allows 320 characters).
+    valid = len(email) <= _EMAIL_MAX
+    if valid:
+        try:
+            editorial.subscription_request(email=email, country=country.iso3)
+        except editorial.EditorialError:
+            valid = False
+    if not valid:
+        # The service's messages are English; the public site says it in the reader's language.
+        context["error"] = gettext("Enter a valid e-mail address, for example name@example.org.")
+        return render(request, "web/subscribe.html", context, status=400)
+    return render(request, "web/subscribe_sent.html", context)
+
+
+_INVALID_LINK = "This link is not valid: the subscription may have been cancelled."
+#: What secrets.token_urlsafe makes; anything else cannot be a subscription's token.
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def _subscription_or_404(token: str):
+    subscription = subscription_by_token(token) if _TOKEN.match(token) else None
+    if subscription is None:
+        raise Http404(_INVALID_LINK)
+    return subscription
+
+
+@never_cache
+@require_http_methods(["GET"])
+def subscription_confirm(request, token: str):
+    """The link in the confirmation e-mail (standard double opt-in: a GET confirms)."""
+    subscription = editorial.subscription_confirm(token=token) if _TOKEN.match(token) else None
+    if subscription is None:
+        raise Http404(_INVALID_LINK)
+    return render(request, "web/subscription_confirmed.html", {"subscription": subscription})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def subscription_cancel(request, token: str):
+    """GET asks for confirmation (a link preview must not unsubscribe); POST cancels."""
+    subscription = _subscription_or_404(token)
+    if request.method == "GET":
+        return render(request, "web/subscription_cancel.html", {"subscription": subscription})
+    editorial.subscription_cancel(token=token)
+    return render(
+        request,
+        "web/subscription_cancel.html",
+        {"subscription": subscription, "cancelled": True},
     )
 
 

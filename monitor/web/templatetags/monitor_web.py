@@ -68,3 +68,16 @@ def field_label(name: str) -> str:
     """A column name as a heading: "cleared_km2" -> "Cleared (km²)"."""
     label = name.replace("_km2", " (km²)").replace("_usd", " (US$)").replace("_", " ")
     return label[:1].upper() + label[1:]
+
+
+@register.filter
+def figure_errata(figure, index) -> list:
+    """Errata (`selectors_public.ErratumNote`) touching a figure's records: the headline or
+    another edition's value. `index` is `errata_by_record(...)`; empty when not given."""
+    if not index:
+        return []
+    notes: dict[tuple, object] = {}
+    for value in (figure.headline, *figure.others):
+        for note in index.get(f"{figure.theme.name}:{value.record.pk}", ()):
+            notes.setdefault((note.original_id, note.corrected_id), note)
+    return list(notes.values())
