@@ -9,6 +9,10 @@ JSON bodies for errors raised outside the API's views (unknown path, method not 
   checked *before* the view runs, so a 304 costs no query.
 * CORS: `Access-Control-Allow-Origin: *` on GET/HEAD/OPTIONS responses; preflights answered
   (for GET and HEAD only: the write side is for scripts, not for other sites' pages).
+* Response cache: a public 200 GET response is kept in the default cache under its ETag (so
+  under the data version, the day and the full path) and served from there, without running
+  the view or the middleware after this one, until published data changes. Bodies over
+  `_CACHE_MAX_BYTES` are not kept. With `MONITOR_CACHE_URL=dummy://` nothing is kept.
 * Private responses (the write side, /api/v1/proposals/, token authenticated) get no ETag,
   no 304, no CORS header and `Cache-Control: private, no-store`: they depend on who asks,
   not only on the published data.
@@ -21,6 +25,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -32,6 +37,8 @@ PREFIX = "/api/"
 PRIVATE_PREFIXES = ("/api/v1/proposals/",)
 SAFE = ("GET", "HEAD", "OPTIONS")
 _PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+_CACHE_MAX_BYTES = 2_000_000
+_CACHED_HEADERS = ("Content-Type", "Content-Language", "Link")
 _EXPOSED = "ETag, Last-Modified, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining"
 
 
@@ -129,7 +136,26 @@ class ApiMiddleware:
                     not_modified["X-RateLimit-Limit"] = str(quota[0])
                     not_modified["X-RateLimit-Remaining"] = str(quota[1])
                 return _cors(request, not_modified)
-        response = self.get_response(request)
+        body_key = f"api-body:{etag}:{request.method}" if etag else None
+        cached = cache.get(body_key) if body_key else None
+        if cached is not None:
+            content, headers = cached
+            response = HttpResponse(content, status=200)
+            for name, value in headers:
+                response[name] = value
+            response["X-Monitor-Cache"] = "hit"
+        else:
+            response = self.get_response(request)
+            if (
+                body_key
+                and response.status_code == 200
+                and not response.streaming
+                and len(response.content) <= _CACHE_MAX_BYTES
+                and not response.has_header("Set-Cookie")
+                and not response.cookies
+            ):
+                headers = [(h, response[h]) for h in _CACHED_HEADERS if response.has_header(h)]
+                cache.set(body_key, (response.content, headers))
         content_type = response.get("Content-Type", "")
         if response.status_code >= 400 and not content_type.startswith("application/json"):
             detail = {404: "not found", 405: "method not allowed"}.get(

@@ -230,3 +230,27 @@ def test_docs_page_has_no_external_assets(client, seeded):
     external = re.findall(r"""(?:src|href)=["'](?:https?:)?//[^"']+""", html)
     assert external == [], external
     assert "cdn" not in html.lower()
+
+
+def test_public_responses_are_served_from_cache_until_data_changes(client, seeded):
+    from monitor.research.models import CasualtyAggregate
+    from monitor.web.cache import data_version_bump
+
+    url = "/api/v1/casualties/?country=AFG"
+    first = client.get(url)
+    assert first.status_code == 200 and "X-Monitor-Cache" not in first
+    second = client.get(url)
+    assert second["X-Monitor-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"] and second["ETag"] == first["ETag"]
+    # Published data changes: the next answer is computed again, with the new figure.
+    record = CasualtyAggregate.objects.get(country_id="AFG", data_year=2023)
+    CasualtyAggregate.objects.filter(pk=record.pk).update(total=record.total + 1)
+    data_version_bump()
+    third = client.get(url)
+    assert "X-Monitor-Cache" not in third
+    totals = [r["total"] for r in third.json()["results"] if r["data_year"] == 2023]
+    assert totals == [record.total + 1]
+    # Errors and private responses are never kept.
+    assert "X-Monitor-Cache" not in client.get("/api/v1/countries/XXX/")
+    assert "X-Monitor-Cache" not in client.get("/api/v1/countries/XXX/")
