@@ -27,8 +27,9 @@ from monitor.editorial.workflow import TransitionError
 from monitor.research.exports import (
     GLOBAL_CODE,
     ExportError,
+    RowPage,
     export_columns,
-    theme_rows,
+    theme_rows_paged,
     typed_value,
 )
 from monitor.research.models import Edition, Source
@@ -355,18 +356,15 @@ def source_detail(request, source_id: Annotated[int, Field(ge=1, le=2**63 - 1)])
 
 def _theme_records(
     request, theme: Theme, country: str | None, year: int | None, edition: str | None
-) -> list[dict]:
+) -> RowPage:
     if country is not None and country.strip().upper() != GLOBAL_CODE:
         country = _country(country, "country").iso3
     if edition is not None and not Edition.objects.filter(name=" ".join(edition.split())).exists():
         raise ApiError(404, f"unknown edition {edition!r}", "edition")
     try:
-        rows = theme_rows(theme.name, country=country, edition=edition)
+        return theme_rows_paged(theme.name, country=country, edition=edition, year=year)
     except ExportError as exc:  # raced with a deletion: still a client-side 404
         raise ApiError(404, str(exc)) from None
-    if year is not None:
-        rows = [row for row in rows if row["data_year"] == str(year)]
-    return rows
 
 
 def _typed(theme: Theme, rows: list[dict], sources: dict) -> list[dict]:

@@ -254,3 +254,26 @@ def test_public_responses_are_served_from_cache_until_data_changes(client, seede
     # Errors and private responses are never kept.
     assert "X-Monitor-Cache" not in client.get("/api/v1/countries/XXX/")
     assert "X-Monitor-Cache" not in client.get("/api/v1/countries/XXX/")
+
+
+def test_theme_pages_are_sliced_in_the_database_in_a_stable_order(
+    client, seeded, django_assert_max_num_queries
+):
+    from monitor.research.models import Contamination
+
+    whole = client.get("/api/v1/contamination/?page_size=500").json()
+    assert whole["count"] == Contamination.objects.count() > 7
+    pieces, page = [], 1
+    while True:
+        with django_assert_max_num_queries(6):  # count, one page of rows, their sources
+            body = client.get(f"/api/v1/contamination/?page_size=7&page={page}").json()
+        pieces += body["results"]
+        if not body["next"]:
+            break
+        page += 1
+    assert pieces == whole["results"]
+    keys = [(r["country"] != "WLD", r["country"], r["data_year"]) for r in pieces]
+    assert keys == sorted(keys)
+    year = pieces[0]["data_year"]
+    same_year = client.get(f"/api/v1/contamination/?year={year}&page_size=500").json()
+    assert same_year["count"] == Contamination.objects.filter(data_year=year).count()
