@@ -370,7 +370,7 @@ def _theme_records(
 def _typed(theme: Theme, rows: list[dict], sources: dict) -> list[dict]:
     records = []
     for row in rows:
-        record = {}
+        record = {"id": row["id"]}
         for name in export_columns(theme):
             text = row[name]
             if name == "source":

@@ -156,8 +156,17 @@ _TYPES = {"integer": int, "year": int, "number": float, "boolean": bool, "string
 
 
 def record_schema(theme: Theme) -> type[Schema]:
-    """The JSON record of one theme: its export columns, typed, with `source` as an object."""
-    fields: dict = {}
+    """The JSON record of one theme: its id, its export columns, typed, with `source` as an
+    object."""
+    fields: dict = {
+        "id": (
+            int,
+            Field(
+                ...,
+                description="The record's id: give it as `target_id` to propose a correction.",
+            ),
+        )
+    }
     for name in export_columns(theme):
         if name == "source":
             fields[name] = (SourceRef, ...)

@@ -248,8 +248,9 @@ def theme_rows(theme: str, *, country: str | None = None, edition: str | None = 
 
 
 class RowPage:
-    """A theme's records ordered in the database, formatted as `theme_rows` formats them only
-    when sliced: `page[a:b]` runs one query for those rows; `count()` one COUNT."""
+    """A theme's records ordered in the database, formatted as `theme_rows` formats them (plus
+    the record's "id") only when sliced: `page[a:b]` runs one query for those rows;
+    `count()` one COUNT."""
 
     def __init__(self, theme: Theme, qs: models.QuerySet):
         self._theme = theme
@@ -263,7 +264,7 @@ class RowPage:
             *(self._lookups[k] for k in key_fields),
             "id",
         ]
-        self._values = qs.order_by(*order).values_list(*self._lookups.values())
+        self._values = qs.order_by(*order).values_list("id", *self._lookups.values())
 
     def count(self) -> int:
         return self._values.count()
@@ -274,9 +275,11 @@ class RowPage:
     def __getitem__(self, item: slice) -> list[dict]:
         columns = export_columns(self._theme)
         rows = []
-        for cells in self._values[item]:
+        for pk, *cells in self._values[item]:
             raw = dict(zip(self._lookups, cells, strict=True))
-            row = {name: _format_cell(self._theme, name, raw[name]) for name in columns}
+            row = {"id": pk} | {
+                name: _format_cell(self._theme, name, raw[name]) for name in columns
+            }
             if raw["country"] is None:
                 row["country"] = GLOBAL_CODE
             rows.append(row)

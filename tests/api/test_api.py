@@ -277,3 +277,11 @@ def test_theme_pages_are_sliced_in_the_database_in_a_stable_order(
     year = pieces[0]["data_year"]
     same_year = client.get(f"/api/v1/contamination/?year={year}&page_size=500").json()
     assert same_year["count"] == Contamination.objects.filter(data_year=year).count()
+
+
+def test_records_carry_their_id_for_corrections(client, seeded):
+    from monitor.research.models import CasualtyAggregate
+
+    body = client.get("/api/v1/casualties/?country=AFG&year=2023").json()
+    stored = CasualtyAggregate.objects.get(country_id="AFG", data_year=2023)
+    assert [(r["id"], r["total"]) for r in body["results"]] == [(stored.pk, stored.total)]
