@@ -45,14 +45,19 @@ def jsonable(value):
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
-    """The concrete field values of `obj` (foreign keys by natural key), for before/after."""
+    """The concrete field values of `obj`, for before/after. A foreign key shows the related
+    object's natural key (source key, ISO3, edition name) when that object is already loaded,
+    else its stored id: a snapshot never runs a query."""
     out = {}
     for f in obj._meta.concrete_fields:
         if f.primary_key or f.name == "created_at":
             continue
         if fields is not None and f.name not in fields:
             continue
-        out[f.name] = jsonable(getattr(obj, f.name))
+        if f.is_relation and not f.is_cached(obj):
+            out[f.name] = jsonable(getattr(obj, f.attname))
+        else:
+            out[f.name] = jsonable(getattr(obj, f.name))
     return out
 
 

@@ -261,7 +261,11 @@ def treaty_events_sync(
         else:
             report.unchanged += 1
     for event in to_create:
-        event.full_clean(validate_unique=False, validate_constraints=False)
+        # Countries were checked above in one query and the treaty is locked: skip the
+        # per-row foreign-key queries of full_clean.
+        event.full_clean(
+            exclude=["treaty", "country"], validate_unique=False, validate_constraints=False
+        )
     TreatyEvent.objects.bulk_create(to_create)
     for event in to_create:
         log("create", event, after=snapshot(event))

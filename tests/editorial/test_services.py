@@ -298,7 +298,9 @@ def test_a_narrative_section_is_published_with_its_citations(
     new_key = Source.objects.get(title=NEW_SOURCE["title"]).key
     assert f"[@{new_key}, p. 2]" in section.body and "[@new" not in section.body
     assert "<strong>651</strong>" in section.html and "<script" not in section.html
-    assert 'id="impact-fn-2"' in section.html and "UNMAS" in section.html and ", p. 2." in section.html
+    assert (
+        'id="impact-fn-2"' in section.html and "UNMAS" in section.html and ", p. 2." in section.html
+    )
     assert {src.key for src in section.sources.all()} == {afg_651.source.key, new_key}
     entry = AuditEntry.objects.get(
         proposal_id=proposal.pk, object_type="editorial.narrativesection"
