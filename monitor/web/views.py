@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from functools import wraps
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -56,11 +57,22 @@ def bad_request(request, message: str):
     return render(request, "400.html", {"message": message}, status=400)
 
 
+def bad_parameter_is_400(view):
+    """A BadParameter raised by the view (e.g. from `parse_as_of`) becomes the 400 page."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except BadParameter as exc:
+            return bad_request(request, str(exc))
+
+    return wrapped
+
+
+@bad_parameter_is_400
 def home(request):
-    try:
-        as_of = parse_as_of(request)
-    except BadParameter as exc:
-        return bad_request(request, str(exc))
+    as_of = parse_as_of(request)
     research = [(THEMES[name], figs) for name, figs in global_research().items() if figs]
     return render(
         request,
@@ -76,11 +88,9 @@ def home(request):
     )
 
 
+@bad_parameter_is_400
 def country_list(request):
-    try:
-        as_of = parse_as_of(request)
-    except BadParameter as exc:
-        return bad_request(request, str(exc))
+    as_of = parse_as_of(request)
     return render(
         request,
         "web/country_list.html",
@@ -88,6 +98,7 @@ def country_list(request):
     )
 
 
+@bad_parameter_is_400
 def country_detail(request, iso3: str):
     if not _ISO3.match(iso3):
         raise Http404("No country or area has this code.")
@@ -95,10 +106,7 @@ def country_detail(request, iso3: str):
         url = reverse("web:country-detail", kwargs={"iso3": iso3.upper()})
         query = request.META.get("QUERY_STRING", "")
         return redirect(f"{url}?{query}" if query else url, permanent=True)
-    try:
-        as_of = parse_as_of(request)
-    except BadParameter as exc:
-        return bad_request(request, str(exc))
+    as_of = parse_as_of(request)
     try:
         summary = country_summary(iso3=iso3, as_of=as_of.date)
     except Country.DoesNotExist:
@@ -273,11 +281,9 @@ def _treaty_map(code: str, as_of):
     return mark_safe(render_layer("treaty-status", treaty=code, as_of=as_of))  # noqa: S308
 
 
+@bad_parameter_is_400
 def treaty_index(request):
-    try:
-        as_of = parse_as_of(request)
-    except BadParameter as exc:
-        return bad_request(request, str(exc))
+    as_of = parse_as_of(request)
     return render(
         request,
         "web/treaty_index.html",
@@ -285,13 +291,11 @@ def treaty_index(request):
     )
 
 
+@bad_parameter_is_400
 def treaty_detail(request, code: str):
     if code not in TREATIES:
         raise Http404(gettext("No treaty has this code."))
-    try:
-        as_of = parse_as_of(request)
-    except BadParameter as exc:
-        return bad_request(request, str(exc))
+    as_of = parse_as_of(request)
     try:
         page = treaty_page(treaty=code, as_of=as_of.date)
     except Treaty.DoesNotExist:
@@ -337,11 +341,9 @@ def _membership_chart(page):
     return mark_safe(svg)  # noqa: S308 - built by monitor.graphics, which escapes every text
 
 
+@bad_parameter_is_400
 def deadlines(request):
-    try:
-        as_of = parse_as_of(request)
-    except BadParameter as exc:
-        return bad_request(request, str(exc))
+    as_of = parse_as_of(request)
     treaty = request.GET.get("treaty", "").strip()
     kind = request.GET.get("kind", "").strip()
     region = request.GET.get("region", "").strip()
