@@ -212,15 +212,7 @@ def theme_rows(theme: str, *, country: str | None = None, edition: str | None = 
     if not th.edition_bound:
         return _source_rows(country, edition)
 
-    lookups = {}
-    for name in th.column_names:
-        if name == "country":
-            lookups[name] = "country_id"
-        elif name == "source":
-            lookups[name] = "source__key"
-        else:
-            lookups[name] = name
-    lookups[EDITION_COLUMN] = "edition__name"
+    lookups = _lookups(th)
     # One query: the edition and source are joined, not fetched per record.
     qs = _filtered(th, country, edition).order_by()
     values = qs.values_list("id", "edition__report_year", *lookups.values())
@@ -287,6 +279,7 @@ class RowPage:
 
 
 def _lookups(th: Theme) -> dict[str, str]:
+    """Export column -> the database lookup that reads it (foreign keys by natural key)."""
     lookups = {}
     for name in th.column_names:
         if name == "country":
