@@ -17,95 +17,25 @@ include client-side overhead and CPU contention; they are an upper bound, not a 
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
-import secrets
 import shutil
-import socket
-import statistics
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
-HOST = "127.0.0.1"
+from harness import (
+    monitor,
+    pct,
+    production_env,
+    run_load,
+    start_gunicorn,
+    stop,
+    wait_ready,
+)
+
 PAGE = "/countries/AFG/"
 STATIC = "/static/web/monitor.css"
 TARGET_P95_MS = 50.0
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def monitor(env: dict, *args: str, quiet: bool = False) -> None:
-    output = subprocess.DEVNULL if quiet else None
-    subprocess.run([str(BIN / "monitor"), *args], env=env, check=True, cwd=ROOT, stdout=output)
-
-
-def wait_ready(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"gunicorn exited with status {proc.returncode}")
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=5)
-            conn.request("GET", STATIC)
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer in time")
-
-
-def run_load(port: int, path: str, total: int, clients: int) -> list[float]:
-    """`total` GETs of `path` by `clients` keep-alive connections; latencies in ms."""
-    latencies: list[float] = []
-    lock = threading.Lock()
-    counter = iter(range(total))
-    errors: list[str] = []
-    start = threading.Barrier(clients)
-
-    def client() -> None:
-        conn = http.client.HTTPConnection(HOST, port, timeout=30)
-        mine = []
-        start.wait()
-        while True:
-            with lock:
-                if next(counter, None) is None:
-                    break
-            t0 = time.perf_counter()
-            conn.request("GET", path, headers={"Host": HOST})
-            response = conn.getresponse()
-            response.read()
-            mine.append((time.perf_counter() - t0) * 1000)
-            if response.status != 200:
-                errors.append(f"{path}: HTTP {response.status}")
-            if response.will_close:
-                conn.close()
-                conn = http.client.HTTPConnection(HOST, port, timeout=30)
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if errors:
-        raise SystemExit(f"{len(errors)} failed requests, e.g. {errors[0]}")
-    return latencies
-
-
-def pct(values: list[float], p: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
 
 
 def main() -> None:
@@ -117,45 +47,15 @@ def main() -> None:
     args = parser.parse_args()
 
     var = Path(tempfile.mkdtemp(prefix="monitor-latency-"))
-    env = {
-        **os.environ,
-        "MONITOR_ENV": "production",
-        "MONITOR_SECRET_KEY": secrets.token_urlsafe(64),  # throwaway
-        "MONITOR_ALLOWED_HOSTS": HOST,
-        "MONITOR_SSL_REDIRECT": "false",
-        "MONITOR_DEBUG": "false",
-        "MONITOR_VAR_DIR": str(var),
-        "DATABASE_URL": f"sqlite:///{var / 'monitor.sqlite3'}",
-    }
-    env.pop("MONITOR_CACHE_URL", None)  # the default: a local-memory cache per worker
+    env = production_env(var)
     server = None
     try:
         print(f"preparing {var} (migrate, seed, collectstatic)", flush=True)
         monitor(env, "migrate", "--noinput", "-v0")
         monitor(env, "seed", "-v0", quiet=True)
         monitor(env, "collectstatic", "--noinput", "-v0")
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "monitor.wsgi:application",
-                "--bind",
-                f"{HOST}:{port}",
-                "--workers",
-                str(args.workers),
-                "--worker-class",
-                "gthread",
-                "--threads",
-                str(args.threads),
-                "--keep-alive",
-                "30",
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            cwd=ROOT,
-        )
-        wait_ready(port, server)
+        server, port = start_gunicorn(env, args.workers, args.threads)
+        wait_ready(port, STATIC, server)
         # Warm up every worker (first render, then the page cache of each process).
         run_load(port, PAGE, args.workers * args.threads * 4, min(args.clients, 16))
         results = {}
@@ -181,11 +81,7 @@ def main() -> None:
         )
     finally:
         if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop(server)
         shutil.rmtree(var, ignore_errors=True)
 
 
