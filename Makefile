@@ -22,6 +22,8 @@ demo: install
 	$(BIN)/monitor migrate --noinput
 	$(BIN)/monitor seed
 	@echo "Serving the Monitor on http://$(HOST):$(PORT)/"
+	@echo "Editorial back office: http://$(HOST):$(PORT)/accounts/login/ (first account:"
+	@echo "  $(BIN)/monitor user add NAME --role administrator --password-stdin)"
 	$(BIN)/monitor runserver $(HOST):$(PORT)
 
 serve: install
