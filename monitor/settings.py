@@ -219,6 +219,7 @@ INSTALLED_APPS = [
     "monitor.search",
     "monitor.audit",
     "monitor.editorial",
+    "monitor.strategy",
     "django.contrib.admin",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -366,6 +366,9 @@ def seed_load(*, path: Path = SEED_EVENTS) -> tuple[list[SyncReport], object]:
                 )
             )
         facts = facts_seed_load()
+        from monitor.strategy.services import strategy_default_load
+
+        strategy_default_load()
         from monitor.search.services import search_index_rebuild
 
         search_index_rebuild()

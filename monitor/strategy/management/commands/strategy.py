@@ -1,0 +1,86 @@
+import argparse
+import json
+import re
+from pathlib import Path
+
+from django.template.loader import render_to_string
+
+from monitor.commands import MonitorCommand, UsageError
+from monitor.rules.progress import ProgressStatus
+from monitor.strategy.models import Strategy
+from monitor.strategy.selectors import progress_report, progress_report_by_goal
+
+_YEAR = re.compile(r"^\d{4}$")
+
+
+def report_year(value: str) -> int:
+    """argparse type: a four-digit year."""
+    if not _YEAR.match(value):
+        raise argparse.ArgumentTypeError(f"invalid year {value!r}: expected YYYY, e.g. 2021")
+    return int(value)
+
+
+class Command(MonitorCommand):
+    help = (
+        "Strategy tracker. `report`: the progress report of a strategy for a year: each "
+        "indicator's values, targets and Open SDG progress status with its calculation. JSON "
+        "goes to standard output unless --out is given. PDF output needs the publishing "
+        "module, which is not built yet."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["report"], help="what to do")
+        parser.add_argument("--year", type=report_year, required=True, help="YYYY")
+        parser.add_argument(
+            "--strategy",
+            default=None,
+            help="strategy code (default: the one whose period contains the year, else the latest)",
+        )
+        parser.add_argument(
+            "--format", choices=["json", "html", "pdf"], default="json", help="output format"
+        )
+        parser.add_argument("--out", type=Path, default=None, help="write to this file")
+
+    def handle(self, *args, action, year, strategy, format, out, **options):
+        if format == "pdf":
+            raise UsageError("pdf output needs the publishing module (not built yet)")
+        obj = self._strategy(strategy, year)
+        if format == "json":
+            text = json.dumps(progress_report(obj, year), indent=2, ensure_ascii=False)
+        else:
+            text = render_to_string(
+                "strategy/report.html",
+                {
+                    "strategy": obj,
+                    "year": year,
+                    "goals": progress_report_by_goal(obj, year),
+                    "labels": {s.value: s.label for s in ProgressStatus},
+                },
+            )
+        if out is None:
+            self.stdout.write(text)
+            return
+        try:
+            out.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+        self.stderr.write(f"wrote {out}")
+
+    def _strategy(self, code: str | None, year: int) -> Strategy:
+        if code is not None:
+            obj = Strategy.objects.filter(code=code).first()
+            if obj is None:
+                known = ", ".join(Strategy.objects.values_list("code", flat=True)) or "none"
+                raise UsageError(f"unknown strategy {code!r}: loaded strategies: {known}")
+            return obj
+        obj = (
+            Strategy.objects.filter(period_start__lte=year, period_end__gte=year)
+            .order_by("-period_start")
+            .first()
+            or Strategy.objects.order_by("-period_end").first()
+        )
+        if obj is None:
+            raise UsageError(
+                "no strategy loaded: run `monitor seed` or `monitor import-strategy FILE.yaml`"
+            )
+        return obj
