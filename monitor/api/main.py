@@ -351,6 +351,39 @@ def source_detail(request, source_id: Annotated[int, Field(ge=1, le=2**63 - 1)])
     return _source_dict(row)
 
 
+# --- strategy ---------------------------------------------------------------------------------
+
+
+@api.get(
+    "/strategy/indicators/",
+    response={200: s.StrategyReportOut, **ERRORS},
+    operation_id="strategy_indicators",
+    summary="The network strategy's indicators with values, targets and progress status",
+    description=(
+        "The same report as `monitor strategy report --format json`: for each indicator its "
+        "values by year up to `year`, its targets and its status (Open SDG method), with the "
+        "calculation in `method`. `year` defaults to this year, or the strategy's last year."
+    ),
+    tags=["strategy"],
+)
+def strategy_indicators(
+    request,
+    year: Annotated[int | None, Query(None, ge=1990, le=2100, description="Report year.")] = None,
+    strategy: Annotated[
+        str | None, Query(None, max_length=80, description="Strategy code (default: current).")
+    ] = None,
+):
+    from monitor.strategy.selectors import UnknownStrategy, progress_report, strategy_for
+
+    try:
+        chosen = strategy_for(code=strategy, year=year or date.today().year)
+    except UnknownStrategy as exc:
+        raise ApiError(404, str(exc), "strategy" if strategy else None) from None
+    if year is None:
+        year = min(date.today().year, chosen.period_end)
+    return progress_report(chosen, year)
+
+
 # --- research themes -----------------------------------------------------------------------
 
 

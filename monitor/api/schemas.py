@@ -187,6 +187,37 @@ def page_schema(theme: Theme, record: type[Schema]) -> type[Schema]:
     return create_model(f"{camel}Page", __base__=PageOut, results=(list[record], ...))
 
 
+# --- strategy -----------------------------------------------------------------------------
+
+
+class YearValue(Schema):
+    year: int
+    value: float
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str
+    unit: str
+    values: list[YearValue]
+    targets: list[YearValue]
+    status: Literal[
+        "target_achieved",
+        "substantial_progress",
+        "moderate_progress",
+        "limited_progress",
+        "deterioration",
+        "not_enough_data",
+    ]
+    method: str = Field(..., description="What the values count, and the status calculation.")
+
+
+class StrategyReportOut(Schema):
+    strategy: str
+    year: int
+    indicators: list[IndicatorOut]
+
+
 # --- the write side: proposals ---------------------------------------------------------------
 
 

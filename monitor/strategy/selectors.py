@@ -156,3 +156,31 @@ def progress_report_by_goal(strategy: Strategy, year: int) -> list[dict]:
                 rows.append({"objective": objective, **by_code[ind.code]})
         goals.append({"goal": goal, "rows": rows})
     return goals
+
+
+class UnknownStrategy(LookupError):
+    """No strategy with that code, or none loaded; the message says which."""
+
+
+def strategy_for(*, code: str | None = None, year: int | None = None) -> Strategy:
+    """The strategy named by `code`; else the one whose period holds `year` (the latest one
+    when no period holds it, or when `year` is None)."""
+    if code is not None:
+        found = Strategy.objects.filter(code=code).first()
+        if found is None:
+            known = ", ".join(Strategy.objects.values_list("code", flat=True)) or "none"
+            raise UnknownStrategy(f"unknown strategy {code!r}: loaded strategies: {known}")
+        return found
+    found = None
+    if year is not None:
+        found = (
+            Strategy.objects.filter(period_start__lte=year, period_end__gte=year)
+            .order_by("-period_start")
+            .first()
+        )
+    found = found or Strategy.objects.order_by("-period_end").first()
+    if found is None:
+        raise UnknownStrategy(
+            "no strategy loaded: run `monitor seed` or `monitor import-strategy FILE.yaml`"
+        )
+    return found

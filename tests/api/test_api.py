@@ -3,6 +3,7 @@
 import io
 import json
 import re
+from datetime import date
 
 import pytest
 from django.core.management import call_command
@@ -214,6 +215,7 @@ def test_openapi_lists_every_path(client, seeded):
         "/api/v1/sources/{source_id}/",
         "/api/v1/proposals/",
         "/api/v1/proposals/{proposal_id}/",
+        "/api/v1/strategy/indicators/",
     } | {f"/api/v1/{t}/" for t in THEMES if t != "sources"}
     assert set(schema["paths"]) == expected
     ids = [op["operationId"] for path in schema["paths"].values() for op in path.values()]
@@ -285,3 +287,16 @@ def test_records_carry_their_id_for_corrections(client, seeded):
     body = client.get("/api/v1/casualties/?country=AFG&year=2023").json()
     stored = CasualtyAggregate.objects.get(country_id="AFG", data_year=2023)
     assert [(r["id"], r["total"]) for r in body["results"]] == [(stored.pk, stored.total)]
+
+
+def test_strategy_indicators_is_the_report_of_the_cli(client, seeded):
+    from monitor.strategy.selectors import progress_report, strategy_for
+
+    body = client.get("/api/v1/strategy/indicators/?year=2021").json()
+    assert body == progress_report(strategy_for(year=2021), 2021)
+    first = body["indicators"][0]
+    assert first["code"] == "1a" and {"year": 2020, "value": 130} in first["targets"]
+    assert client.get("/api/v1/strategy/indicators/?strategy=nope").status_code == 404
+    assert client.get("/api/v1/strategy/indicators/?year=abc").status_code in (400, 422)
+    default = client.get("/api/v1/strategy/indicators/").json()
+    assert default["year"] == min(date.today().year, strategy_for(year=2021).period_end)

@@ -8,7 +8,12 @@ from django.template.loader import render_to_string
 from monitor.commands import MonitorCommand, UsageError
 from monitor.rules.progress import ProgressStatus
 from monitor.strategy.models import Strategy
-from monitor.strategy.selectors import progress_report, progress_report_by_goal
+from monitor.strategy.selectors import (
+    UnknownStrategy,
+    progress_report,
+    progress_report_by_goal,
+    strategy_for,
+)
 
 _YEAR = re.compile(r"^\d{4}$")
 
@@ -67,20 +72,7 @@ class Command(MonitorCommand):
         self.stderr.write(f"wrote {out}")
 
     def _strategy(self, code: str | None, year: int) -> Strategy:
-        if code is not None:
-            obj = Strategy.objects.filter(code=code).first()
-            if obj is None:
-                known = ", ".join(Strategy.objects.values_list("code", flat=True)) or "none"
-                raise UsageError(f"unknown strategy {code!r}: loaded strategies: {known}")
-            return obj
-        obj = (
-            Strategy.objects.filter(period_start__lte=year, period_end__gte=year)
-            .order_by("-period_start")
-            .first()
-            or Strategy.objects.order_by("-period_end").first()
-        )
-        if obj is None:
-            raise UsageError(
-                "no strategy loaded: run `monitor seed` or `monitor import-strategy FILE.yaml`"
-            )
-        return obj
+        try:
+            return strategy_for(code=code, year=year)
+        except UnknownStrategy as exc:
+            raise UsageError(str(exc)) from None
