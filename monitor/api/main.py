@@ -19,7 +19,7 @@ from pydantic import BeforeValidator, Field
 from monitor.api import schemas as s
 from monitor.api.auth import unauthorized
 from monitor.api.errors import ApiError, error_response
-from monitor.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, paginate
+from monitor.api.pagination import DEFAULT_PAGE_SIZE, Page, PageSize, paginate
 from monitor.api.proposals import router as proposals_router
 from monitor.countries.models import Country
 from monitor.editorial.services import EditorialError, NotAllowed
@@ -72,18 +72,6 @@ def _strict_iso(value):
 
 IsoDate = Annotated[date, BeforeValidator(_strict_iso)]
 AsOf = Annotated[IsoDate | None, Query(None, description="Date YYYY-MM-DD (default: today).")]
-Page = Annotated[int, Query(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")]
-PageSize = Annotated[
-    int,
-    Query(
-        DEFAULT_PAGE_SIZE,
-        ge=1,
-        le=MAX_PAGE_SIZE,
-        description=f"Results per page (max {MAX_PAGE_SIZE}).",
-    ),
-]
-
-
 # --- errors --------------------------------------------------------------------------------
 
 

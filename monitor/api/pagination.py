@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Annotated
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
+from ninja import Query
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
 #: Pages beyond this are refused by validation (keeps offsets within database integers).
 MAX_PAGE = 1_000_000
+
+#: The query parameters of every paginated route.
+Page = Annotated[int, Query(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")]
+PageSize = Annotated[
+    int,
+    Query(
+        DEFAULT_PAGE_SIZE,
+        ge=1,
+        le=MAX_PAGE_SIZE,
+        description=f"Results per page (max {MAX_PAGE_SIZE}).",
+    ),
+]
 
 
 def _page_url(request, page: int, page_size: int) -> str:

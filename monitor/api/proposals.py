@@ -11,13 +11,13 @@ from typing import Annotated
 
 from django.db import transaction
 from django.urls import reverse
-from ninja import Query, Router, Status
+from ninja import Router, Status
 from pydantic import Field
 
 from monitor.api import schemas as s
 from monitor.api.auth import token_auth
 from monitor.api.errors import ApiError
-from monitor.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, paginate
+from monitor.api.pagination import DEFAULT_PAGE_SIZE, Page, PageSize, paginate
 from monitor.editorial import services
 from monitor.editorial.models import Proposal
 from monitor.research.themes import THEMES
@@ -135,16 +135,8 @@ def proposals_create(request, data: s.ProposalIn):
 )
 def proposals_list(
     request,
-    page: Annotated[int, Query(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")] = 1,
-    page_size: Annotated[
-        int,
-        Query(
-            DEFAULT_PAGE_SIZE,
-            ge=1,
-            le=MAX_PAGE_SIZE,
-            description=f"Results per page (max {MAX_PAGE_SIZE}).",
-        ),
-    ] = DEFAULT_PAGE_SIZE,
+    page: Page = 1,
+    page_size: PageSize = DEFAULT_PAGE_SIZE,
 ):
     qs = _queryset().filter(author=request.auth).order_by("-updated_at", "-id")
     result = paginate(request, qs, page, page_size)
