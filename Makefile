@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install demo serve test lint fix migrations-check clean messages browser-tools test-browser bench-latency
+.PHONY: install demo serve worker test lint fix migrations-check clean messages browser-tools pdf-tools test-browser bench-latency
 
 # Create .venv from a bare clone and install the project with its dev tools.
 $(STAMP): pyproject.toml
@@ -24,10 +24,18 @@ demo: install
 	@echo "Serving the Monitor on http://$(HOST):$(PORT)/"
 	@echo "Editorial back office: http://$(HOST):$(PORT)/accounts/login/ (first account:"
 	@echo "  $(BIN)/monitor user add NAME --role administrator --password-stdin)"
+	@echo "PDF builds run in a background worker started here too; it stops with the server."
+	$(BIN)/monitor worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/monitor runserver $(HOST):$(PORT)
 
 serve: install
 	$(BIN)/monitor runserver $(HOST):$(PORT)
+
+# The background worker that runs the PDF builds requested in the back office (one is
+# enough; `make demo` starts one next to the server).
+worker: install
+	$(BIN)/monitor worker
 
 test: install
 	$(BIN)/pytest
@@ -55,6 +63,10 @@ browser-tools:
 	command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm)
 	test -f .cache/npm/node_modules/axe-core/axe.min.js || \
 	  npm install --no-save --no-audit --no-fund --loglevel=error --prefix .cache/npm axe-core@4
+
+# Debian's poppler-utils: pdftoppm renders PDF pages to images in the publishing tests.
+pdf-tools:
+	command -v pdftoppm >/dev/null || (apt-get update -qq && apt-get install -y -qq poppler-utils)
 
 test-browser: install browser-tools
 	MONITOR_REQUIRE_BROWSER=1 $(BIN)/pytest -m browser

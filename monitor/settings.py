@@ -220,12 +220,18 @@ INSTALLED_APPS = [
     "monitor.audit",
     "monitor.editorial",
     "monitor.strategy",
+    "monitor.publishing",
     "django.contrib.admin",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background tasks (django-tasks): queued in the database, run by `monitor worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

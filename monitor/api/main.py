@@ -372,6 +372,40 @@ def strategy_indicators(
     return progress_report(chosen, year)
 
 
+@api.get(
+    "/strategy/forecasts/",
+    response={200: s.ClearanceForecastsOut, **ERRORS},
+    operation_id="strategy_forecasts",
+    summary="Clearance forecasts against the treaty deadlines and the 2025 aspiration",
+    description=(
+        "For every State with an open clearance obligation (MBT Art. 5, CCM Art. 4) and a cited "
+        "contamination figure: the remaining area, the average yearly release over the last "
+        "`window_years` years with data, the projected completion year and the verdict against "
+        "the deadline in force and (MBT) the 2025 aspiration, with the reasons and the figures "
+        "used. The same selector as the /strategy/forecasts/ page."
+    ),
+    tags=["strategy"],
+)
+def strategy_forecasts(
+    request,
+    treaty: Literal["mbt", "ccm"] | None = None,
+    window_years: Annotated[
+        int, Query(3, ge=1, le=20, description="Years of release the rate averages.")
+    ] = 3,
+    as_of: AsOf = None,
+):
+    from monitor.strategy.forecasts import clearance_forecasts
+
+    day = _as_of(as_of)
+    rows = clearance_forecasts(treaty=treaty, window_years=window_years, as_of=day)
+    return {
+        "as_of": day,
+        "window_years": window_years,
+        "count": len(rows),
+        "forecasts": [row.to_dict() for row in rows],
+    }
+
+
 # --- research themes -----------------------------------------------------------------------
 
 

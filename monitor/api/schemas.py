@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
@@ -216,6 +216,69 @@ class StrategyReportOut(Schema):
     strategy: str
     year: int
     indicators: list[IndicatorOut]
+
+
+VerdictValue = Literal["on_track", "not_on_track", "unclear", "completed"]
+
+
+class ForecastComparisonOut(Schema):
+    label: str = Field(..., description='e.g. "Art. 5(1) deadline" or "2025 aspiration".')
+    due: date
+    verdict: VerdictValue
+    margin_years: float | None = Field(
+        ..., description="Years to spare (negative: years late); null unless projected."
+    )
+
+
+class ForecastSourceOut(Schema):
+    key: str
+    title: str
+    url: str
+
+
+class ForecastFigureOut(Schema):
+    data_year: int
+    km2: float | None
+    basis: str = Field(
+        ...,
+        description="Contamination: the estimate quality. Release: `released`, or "
+        "`cancelled + reduced + cleared` (summed); for a release not used, why.",
+    )
+    edition: str
+    source: ForecastSourceOut
+
+
+class ClearanceForecastOut(Schema):
+    iso3: str
+    name: str
+    treaty: Literal["mbt", "ccm"]
+    article: str
+    verdict: VerdictValue = Field(..., description="Against the legal deadline in force.")
+    obligation_status: Literal["pending", "overdue", "unknown"]
+    obligation_basis: str
+    remaining_km2: float
+    remaining_as_of: date
+    rate_km2_per_year: float | None
+    rate_years: list[int]
+    window: list[int] | None = Field(..., description="First and last year of the rate window.")
+    years_needed: float | None
+    projected_completion_year: int | None
+    deadline: ForecastComparisonOut
+    aspiration: ForecastComparisonOut | None = Field(
+        ..., description="The 2025 aspiration (Mine Ban Treaty only)."
+    )
+    reasons: list[str] = Field(..., description='Why the verdict is "unclear", if it is.')
+    explanation: str
+    remaining_figures: list[ForecastFigureOut]
+    releases: list[ForecastFigureOut]
+    releases_not_used: list[ForecastFigureOut]
+
+
+class ClearanceForecastsOut(Schema):
+    as_of: date
+    window_years: int
+    count: int
+    forecasts: list[ClearanceForecastOut]
 
 
 # --- the write side: proposals ---------------------------------------------------------------

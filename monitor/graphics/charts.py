@@ -32,6 +32,15 @@ class Series:
     colour: str | None = None
 
 
+@dataclass(frozen=True)
+class ReferenceLine:
+    """A horizontal line across a line chart at `value` (a target, a threshold), drawn dashed
+    and labelled with `label` on the chart itself, so it needs no colour to be read."""
+
+    label: str
+    value: float
+
+
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     """Round tick values (1, 2, 2.5 or 5 × 10^n steps) covering [low, high]."""
     if high < low:
@@ -182,14 +191,20 @@ def line_chart_svg(
     height: float = 320,
     unit: str = "",
     id_prefix: str | None = None,
+    references: Sequence[ReferenceLine] = (),
 ) -> str:
-    """Lines with a marker (and its value as `<title>`) at every point; None values break the line."""
+    """Lines with a marker (and its value as `<title>`) at every point; None values break the line.
+
+    `references`: horizontal dashed lines (e.g. a target) spanning the plot, each labelled at
+    its right end; the y scale always includes them.
+    """
     series = [s for s in series if any(v is not None for v in s.values.values())]
     xs = _x_values(series)
     if not xs:
         return no_data_svg(title=title, description=description, width=min(width, 320))
     colours = _colours(series)
     values = [v for s in series for v in s.values.values() if v is not None]
+    values += [r.value for r in references]
     frame = _Frame(
         width=width,
         height=height,
@@ -208,6 +223,7 @@ def line_chart_svg(
     out = _open("line-chart", width, height, title, description, id_prefix)
     out += frame.axes()
     out += frame.x_tick_labels([(x, x_pos[x]) for x in xs], step or span)
+    out += _reference_lines(frame, references, unit)
     many = len(series) > 1
     for s, colour in zip(series, colours, strict=True):
         out.append(f'<g class="series" aria-label="{escape(s.name, quote=True)}">')
@@ -236,6 +252,22 @@ def line_chart_svg(
         out.append("</g>")
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _reference_lines(frame: _Frame, references: Sequence[ReferenceLine], unit: str) -> list[str]:
+    out = []
+    for ref in references:
+        y = frame.y(ref.value)
+        text = f"{ref.label}: {format_number(ref.value)}{unit}"
+        out.append(
+            f'<g class="reference" aria-label="{escape(text, quote=True)}">'
+            f"<title>{escape(text)}</title>"
+            f'<line x1="{frame.left:.1f}" x2="{frame.right:.1f}" y1="{y:.1f}" y2="{y:.1f}"'
+            f' stroke="{TEXT}" stroke-width="1.5" stroke-dasharray="6 4"/>'
+            f'<text x="{frame.right - 4:.1f}" y="{y - 5:.1f}" text-anchor="end"'
+            f' fill="{TEXT}">{escape(text)}</text></g>'
+        )
+    return out
 
 
 def bar_chart_svg(

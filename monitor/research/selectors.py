@@ -8,6 +8,7 @@ others stay visible beside it ("as published in ..."), flagged where they disagr
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -128,8 +129,13 @@ def theme_figures(
     iso3: str | None = None,
     global_only: bool = False,
     edition: str | None = None,
+    editions: Collection[int] | None = None,
 ) -> list[Figure]:
-    """Figures of one theme for a country (or global figures), newest data year first."""
+    """Figures of one theme for a country (or global figures), newest data year first.
+
+    `edition` keeps one edition's records (by name); `editions` keeps the records of the
+    editions with these ids, the headline chosen among them (a publication "as of" an edition
+    reads that edition and the earlier ones)."""
     theme = THEMES[theme_name]
     qs = theme.model.objects.select_related("edition", "source")
     if global_only:
@@ -138,6 +144,8 @@ def theme_figures(
         qs = qs.filter(country_id=iso3)
     if edition:
         qs = qs.filter(edition__name=edition)
+    if editions is not None:
+        qs = qs.filter(edition_id__in=list(editions))
     groups: dict[tuple, list] = {}
     key_fields = [k for k in theme.key if k not in ("country", "data_year", "source")]
     for record in qs:

@@ -184,3 +184,101 @@ def strategy_for(*, code: str | None = None, year: int | None = None) -> Strateg
             "no strategy loaded: run `monitor seed` or `monitor import-strategy FILE.yaml`"
         )
     return found
+
+
+# --- Pages: the strategy overview and an indicator's page ------------------------------------
+
+
+class UnknownIndicator(LookupError):
+    """No indicator with that code in the strategy."""
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    """One row of an indicator's data table: a value and where it comes from.
+
+    `method`: "manual" (entered with `source`), "baseline" (the baseline value set in the
+    strategy) or the name of the computation (`source` is then its description, the data it
+    counts).
+    """
+
+    year: int
+    value: float | int
+    method: str
+    source: str
+    source_url: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorDetail:
+    strategy: Strategy
+    indicator: Indicator
+    year: int
+    values: tuple[IndicatorValue, ...]
+    targets: tuple[tuple[int, float | int], ...]
+    status: IndicatorStatus
+    method: str  # what the values count (the computation's description, or manual entry)
+
+
+BASELINE = "baseline"
+
+
+def indicator_values(indicator: Indicator, year: int) -> list[IndicatorValue]:
+    """The indicator's values from its baseline (or the strategy's first year) to `year`, each
+    with its source: exactly the observations its progress status is computed from."""
+    strategy = indicator.objective.goal.strategy
+    start = min(y for y in (indicator.baseline_year, strategy.period_start) if y is not None)
+    years = range(start, year + 1)
+    if indicator.computation == computations.MANUAL:
+        rows = {
+            mv.year: IndicatorValue(
+                mv.year,
+                _clean(mv.value),
+                computations.MANUAL,
+                mv.source.citation,
+                mv.source.url,
+                mv.note,
+            )
+            for mv in indicator.manual_values.select_related("source").order_by("year")
+            if start <= mv.year <= year
+        }
+    else:
+        rows = {
+            v.year: IndicatorValue(v.year, v.value, v.method, v.source)
+            for v in indicator_series(indicator, years)
+        }
+    if indicator.baseline_year is not None and indicator.baseline_value is not None:
+        if start <= indicator.baseline_year <= year:
+            rows[indicator.baseline_year] = IndicatorValue(
+                indicator.baseline_year,
+                _clean(indicator.baseline_value),
+                BASELINE,
+                strategy.name,
+                strategy.source_url,
+            )
+    return [rows[y] for y in sorted(rows)]
+
+
+def indicator_detail(strategy: Strategy, code: str, year: int) -> IndicatorDetail:
+    """Everything an indicator's page shows for `year`: values with sources, targets, status
+    and method. Raises UnknownIndicator."""
+    indicator = _indicators(strategy).filter(code=code).prefetch_related("manual_values").first()
+    if indicator is None:
+        raise UnknownIndicator(f"no indicator {code!r} in {strategy.name}")
+    values = indicator_values(indicator, year)
+    status = indicator_status(
+        indicator, year, observations=[(v.year, float(v.value)) for v in values]
+    )
+    method = computations.describe(indicator.computation)
+    return IndicatorDetail(
+        strategy=strategy,
+        indicator=indicator,
+        year=year,
+        values=tuple(values),
+        targets=tuple(
+            (t.year, _clean(t.value)) for t in sorted(indicator.targets.all(), key=lambda t: t.year)
+        ),
+        status=status,
+        method=method,
+    )

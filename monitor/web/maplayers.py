@@ -6,7 +6,7 @@ Each layer returns a `Layer` (unpacks as `fills, legend, title, description`) in
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date
 from typing import NamedTuple
 
@@ -97,16 +97,22 @@ CONTAMINATION_NOTE = (
 )
 
 
-def contamination_layer(bands: Bands = DEFAULT_BANDS) -> Layer:
+def _in_editions(qs, editions: Collection[int] | None):
+    return qs if editions is None else qs.filter(edition_id__in=list(editions))
+
+
+def contamination_layer(
+    bands: Bands = DEFAULT_BANDS, editions: Collection[int] | None = None
+) -> Layer:
     """Antipersonnel-mine contamination per country, in size bands (1 query).
 
     Per country: the newest data year, then the record the country page shows as headline
-    (preferred, latest edition, confidence, newest record).
+    (preferred, latest edition, confidence, newest record). `editions` (ids) keeps those
+    editions' records only (a publication as of an edition).
     """
     rows = (
-        Contamination.objects.filter(
-            device_class=Contamination.DeviceClass.ANTIPERSONNEL_MINES, country__isnull=False
-        )
+        _in_editions(Contamination.objects, editions)
+        .filter(device_class=Contamination.DeviceClass.ANTIPERSONNEL_MINES, country__isnull=False)
         .values_list(
             "id",
             "country_id",
@@ -164,12 +170,12 @@ def casualty_class(total: int) -> int:
     return max(i for i, (lower, _) in enumerate(CASUALTY_CLASSES) if total >= lower)
 
 
-def casualties_layer() -> Layer:
-    """Mine/ERW casualties per country in its latest data year, in 5 classes (1 query)."""
+def casualties_layer(editions: Collection[int] | None = None) -> Layer:
+    """Mine/ERW casualties per country in its latest data year, in 5 classes (1 query);
+    `editions` as for `contamination_layer`."""
     rows = (
-        CasualtyAggregate.objects.filter(
-            scope=CasualtyAggregate.Scope.MINES_ERW, country__isnull=False, total__isnull=False
-        )
+        _in_editions(CasualtyAggregate.objects, editions)
+        .filter(scope=CasualtyAggregate.Scope.MINES_ERW, country__isnull=False, total__isnull=False)
         .values_list(
             "id",
             "country_id",

@@ -216,6 +216,7 @@ def test_openapi_lists_every_path(client, seeded):
         "/api/v1/proposals/",
         "/api/v1/proposals/{proposal_id}/",
         "/api/v1/strategy/indicators/",
+        "/api/v1/strategy/forecasts/",
     } | {f"/api/v1/{t}/" for t in THEMES if t != "sources"}
     assert set(schema["paths"]) == expected
     ids = [op["operationId"] for path in schema["paths"].values() for op in path.values()]

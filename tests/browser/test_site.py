@@ -97,6 +97,9 @@ A11Y_PAGES = [
     "/themes/casualties/",
     "/search/?q=afghanistan",
     "/data/",
+    "/strategy/",
+    "/strategy/indicators/1a/",
+    "/strategy/forecasts/",
 ]
 
 

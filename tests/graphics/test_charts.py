@@ -3,6 +3,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from monitor.graphics.charts import (
+    ReferenceLine,
     Series,
     bar_chart_svg,
     format_number,
@@ -67,6 +68,33 @@ def test_line_chart():
     texts = [t.text for t in root.iter(f"{SVG}text")]
     assert "8,000" in texts and "Year" in texts and "People" in texts and "2019" in texts
     assert root.find(f".//{SVG}polyline").get("stroke") == CATEGORICAL[0]
+
+
+def top_tick(root) -> float:
+    axis = root.find(f"{SVG}g[@class='y-axis']")
+    return max(float(t.text.replace(",", "")) for t in axis.iter(f"{SVG}text") if t.text)
+
+
+def test_line_chart_reference_line_is_drawn_labelled_and_in_scale():
+    states = Series("States Parties", {2017: 102, 2018: 105, 2019: 107})
+    plain = ET.fromstring(line_chart_svg([states], title="t", description="d"))
+    assert plain.find(f".//{SVG}g[@class='reference']") is None  # optional, off by default
+    assert top_tick(plain) < 130
+
+    svg = line_chart_svg(
+        [states], title="t", description="d", references=[ReferenceLine("Target 2020", 130)]
+    )
+    root = check_root(svg, "t")
+    ref = root.find(f".//{SVG}g[@class='reference']")
+    assert ref.get("aria-label") == "Target 2020: 130"
+    assert ref.find(f"{SVG}title").text == "Target 2020: 130"
+    assert ref.find(f"{SVG}text").text == "Target 2020: 130"  # labelled, not colour only
+    line = ref.find(f"{SVG}line")
+    assert line.get("stroke-dasharray")
+    # The y scale reaches the target, and the line sits above every point.
+    assert top_tick(root) == 150
+    point_ys = [float(c.get("cy")) for c in root.iter(f"{SVG}circle")]
+    assert float(line.get("y1")) < min(point_ys)
 
 
 def test_line_chart_gaps_and_series_names():

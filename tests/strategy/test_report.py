@@ -99,7 +99,7 @@ def test_report_to_file_and_html(seeded, tmp_path, capsys):
 
 def test_command_usage_errors(db):
     for args, message in [
-        (["--year", "2021", "--format", "pdf"], "pdf output needs the publishing module"),
+        (["--year", "2021", "--format", "pdf"], "--format pdf needs --out"),
         (["--year", "2021", "--strategy", "nope"], "unknown strategy 'nope'"),
         (["--year", "2021"], "no strategy loaded"),
     ]:
@@ -117,7 +117,7 @@ def test_cli_errors_are_one_line_with_status_2(tmp_path):
         ([], "the following arguments are required: --year"),
         (
             ["--year", "2021", "--format", "pdf"],
-            "pdf output needs the publishing module (not built yet)",
+            "--format pdf needs --out FILE.pdf",
         ),
         (["--year", "2021", "--format", "docx"], "invalid choice: 'docx'"),
     ]

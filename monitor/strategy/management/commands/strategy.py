@@ -29,8 +29,7 @@ class Command(MonitorCommand):
     help = (
         "Strategy tracker. `report`: the progress report of a strategy for a year: each "
         "indicator's values, targets and Open SDG progress status with its calculation. JSON "
-        "goes to standard output unless --out is given. PDF output needs the publishing "
-        "module, which is not built yet."
+        "goes to standard output unless --out is given; PDF (typeset with Typst) needs --out."
     )
 
     def add_arguments(self, parser):
@@ -47,9 +46,14 @@ class Command(MonitorCommand):
         parser.add_argument("--out", type=Path, default=None, help="write to this file")
 
     def handle(self, *args, action, year, strategy, format, out, **options):
-        if format == "pdf":
-            raise UsageError("pdf output needs the publishing module (not built yet)")
+        if format == "pdf" and out is None:
+            raise UsageError("--format pdf needs --out FILE.pdf")
         obj = self._strategy(strategy, year)
+        if format == "pdf":
+            from monitor.publishing.strategy import strategy_report_pdf
+
+            self._write(out, strategy_report_pdf(obj, year))
+            return
         if format == "json":
             text = json.dumps(progress_report(obj, year), indent=2, ensure_ascii=False)
         else:
@@ -65,8 +69,11 @@ class Command(MonitorCommand):
         if out is None:
             self.stdout.write(text)
             return
+        self._write(out, (text + ("" if text.endswith("\n") else "\n")).encode("utf-8"))
+
+    def _write(self, out: Path, data: bytes) -> None:
         try:
-            out.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+            out.write_bytes(data)
         except OSError as exc:
             raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
         self.stderr.write(f"wrote {out}")
