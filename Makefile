@@ -37,8 +37,11 @@ serve: install
 worker: install
 	$(BIN)/monitor worker
 
+# The suite runs on every core (pytest-xdist; each worker has its own test database); a
+# test file stays on one worker. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: install
 	$(BIN)/ruff check .

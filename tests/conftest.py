@@ -16,3 +16,16 @@ def _empty_page_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a test that switched to French or Spanish
+    (a request through LocaleMiddleware, `translation.activate`) must not leak its language
+    into the next test run by the same process (one of several with pytest-xdist)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
