@@ -37,8 +37,8 @@ Where this module decides something Open SDG does not, or differs from it:
    required CAGR is undefined (sdg-build would compute NaN).
 6. A target year at or before the baseline year gives no assessment: no growth rate can be
    required (sdg-build would divide by zero, or use a negative span).
-7. A target equal to the baseline value that is no longer met: the required CAGR is 0 and R is
-   undefined; the series has moved away from a target it met at the baseline, so the status is
+7. A target equal to the baseline value that is no longer met (or one so close to it that the
+   required CAGR rounds to 0 in floating point): the required CAGR is 0 and R is undefined; the series has moved away from a target it met at the baseline, so the status is
    deterioration and `ratio` is None.
 8. A target year that has passed (latest observation after it) without the target being met:
    R is computed exactly as Open SDG does; `target_year_passed` is set and the explanation
