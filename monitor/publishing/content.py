@@ -245,17 +245,12 @@ def figure_dict(fig: Figure) -> dict:
 
 def scoped_figures(theme_name: str, scope: Scope, treaty: str | None, **kwargs) -> list[Figure]:
     """`theme_figures` restricted to the scope's editions and, for a report, to the treaty."""
-    figures = theme_figures(theme_name, editions=scope.edition_ids, **kwargs)
-    condition = _TREATY_SCOPE.get(treaty or "", {}).get(theme_name)
-    if condition is None:
-        return figures
-    model = THEMES[theme_name].model
-    keep = set(
-        model.objects.filter(condition, edition_id__in=scope.edition_ids).values_list(
-            "id", flat=True
-        )
+    return theme_figures(
+        theme_name,
+        editions=scope.edition_ids,
+        where=_TREATY_SCOPE.get(treaty or "", {}).get(theme_name),
+        **kwargs,
     )
-    return [f for f in figures if f.headline.record.id in keep]
 
 
 def _series_chart(

@@ -22,14 +22,17 @@ from monitor.audit.services import AuditContext, audit_write
 from monitor.countries.models import Country
 from monitor.editorial.roles import Role, role_of
 from monitor.editorial.services import NotAllowed
+from monitor.publishing import content
 from monitor.publishing.build import KINDS, PublishError, build_document
 from monitor.publishing.models import Build
 from monitor.research.models import Edition
+from monitor.rules.treaties import TREATIES
 
 log = logging.getLogger(__name__)
 
-#: The treaties an annual report covers: the Landmine Monitor and the Cluster Munition Monitor.
-REPORT_TREATIES = {"mbt": "Mine Ban Treaty", "ccm": "Convention on Cluster Munitions"}
+#: The treaties an annual report covers (the Landmine Monitor and the Cluster Munition
+#: Monitor), with their names.
+REPORT_TREATIES = {code: TREATIES[code].short_name for code in content.REPORT_TREATIES}
 
 #: Progress is written at most this often (seconds), and whenever the stage changes.
 PROGRESS_INTERVAL = 0.5

@@ -12,6 +12,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
+
 from monitor.research.models import Edition
 from monitor.research.themes import COMMON_HEAD, COMMON_TAIL, THEMES, Theme
 
@@ -130,12 +132,15 @@ def theme_figures(
     global_only: bool = False,
     edition: str | None = None,
     editions: Collection[int] | None = None,
+    where: Q | None = None,
 ) -> list[Figure]:
     """Figures of one theme for a country (or global figures), newest data year first.
 
     `edition` keeps one edition's records (by name); `editions` keeps the records of the
     editions with these ids, the headline chosen among them (a publication "as of" an edition
-    reads that edition and the earlier ones)."""
+    reads that edition and the earlier ones). `where` keeps the records matching a condition on
+    the theme's fields (a breakdown such as a treaty's devices; every record of a figure shares
+    its breakdown, so whole figures are kept or left out)."""
     theme = THEMES[theme_name]
     qs = theme.model.objects.select_related("edition", "source")
     if global_only:
@@ -146,6 +151,8 @@ def theme_figures(
         qs = qs.filter(edition__name=edition)
     if editions is not None:
         qs = qs.filter(edition_id__in=list(editions))
+    if where is not None:
+        qs = qs.filter(where)
     groups: dict[tuple, list] = {}
     key_fields = [k for k in theme.key if k not in ("country", "data_year", "source")]
     for record in qs:
